@@ -1,0 +1,324 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.ts";
+
+/**
+ * The environment contract of DESIGN §2, parsed once by main.ts.
+ * Nothing here runs at import time; nothing here echoes a secret value.
+ */
+
+export type Locale = "en" | "zh-CN";
+export const LOCALES: readonly Locale[] = ["en", "zh-CN"];
+
+export type SlackMode = "http" | "socket";
+
+export interface Config {
+  readonly slack: {
+    readonly botToken: string;
+    readonly signingSecret: string | undefined;
+    readonly appToken: string | undefined;
+    readonly apiUrl: string;
+    readonly mode: SlackMode;
+  };
+  readonly port: number;
+  readonly compshare: {
+    readonly apiUrl: string;
+    readonly region: string;
+    readonly zone: string;
+    readonly sandbox: boolean;
+  };
+  readonly databaseUrl: string;
+  /** Raw 32-byte keys; the first encrypts, every one decrypts. */
+  readonly credentialKeys: readonly Buffer[];
+  readonly approval: {
+    readonly channel: string | undefined;
+    readonly approvers: readonly string[];
+    readonly allowSelfApproval: boolean;
+    readonly ttlMs: number;
+  };
+  readonly defaultLocale: Locale;
+  readonly logLevel: LogLevelName;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_SQLITE_URL = "sqlite:./data/compshare-bot.sqlite";
+
+export interface ConfigProblem {
+  readonly variable: string;
+  /** What is wrong; never contains the variable's value. */
+  readonly problem: string;
+  /** What to set, and where to find it. */
+  readonly hint: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.variable}: ${p.problem}\n      ${p.hint}`);
+  return `compshare-bot cannot start: ${problems.length} setting${problems.length === 1 ? "" : "s"} to fix\n${lines.join("\n")}\nSee README.md, "Configuration", for every variable.`;
+}
+
+const HINTS: Record<string, string> = {
+  SLACK_BOT_TOKEN:
+    "Set it to the app's Bot User OAuth Token (xoxb-…): api.slack.com/apps → your app → OAuth & Permissions. Create the app from manifest.yml first.",
+  SLACK_SIGNING_SECRET:
+    "Set it to the app's Signing Secret: api.slack.com/apps → your app → Basic Information → App Credentials. (Or set SLACK_APP_TOKEN to use Socket Mode instead.)",
+  SLACK_APP_TOKEN:
+    "Set it to an app-level token (xapp-…) with the connections:write scope: Basic Information → App-Level Tokens. Leave it unset for HTTP mode.",
+  CREDENTIALS_KEY:
+    "Set it to base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`. Keep it safe: it encrypts the stored CompShare private keys.",
+  SLACK_API_URL: "Leave it unset for https://slack.com/api/, or give an http(s) URL.",
+  COMPSHARE_API_URL: "Leave it unset for https://api.compshare.cn, or give an http(s) URL.",
+  PORT: "Set a TCP port number between 0 and 65535 (default 3000).",
+  DATABASE_URL:
+    "Use sqlite:<path> (default sqlite:./data/compshare-bot.sqlite) or postgres://user:password@host:5432/db.",
+  APPROVAL_CHANNEL:
+    "Set the id of the channel where reinstall requests are posted (C… or G…; channel details → About).",
+  APPROVERS: "Set a comma-separated list of Slack user ids (U…, W…) and/or user-group ids (S…).",
+  APPROVAL_TTL: "Use a duration such as 30m, 24h or 2d (default 24h).",
+  DEFAULT_LOCALE: "Use en or zh-CN (default en).",
+  LOG_LEVEL: `Use one of ${LOG_LEVELS.join(", ")} (default info).`,
+  ALLOW_SELF_APPROVAL: "Use true or false (default false).",
+  COMPSHARE_SANDBOX: "Use true or false (default false).",
+  COMPSHARE_REGION: "Use a region id such as cn-wlcb.",
+  COMPSHARE_ZONE: "Use a zone id such as cn-wlcb-01.",
+};
+
+const boolString = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ["true", "false", "1", "0", "yes", "no", ""].includes(v), "must be true or false")
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL");
+
+const regionId = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2}-[a-z0-9-]+$/, "does not look like a region id");
+const zoneId = z
+  .string()
+  .trim()
+  .regex(/^[a-z]{2}-[a-z0-9-]+-\d+$/, "does not look like a zone id");
+
+const credentialKeys = z.string().transform((raw, ctx) => {
+  const parts = raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (parts.length === 0) {
+    ctx.addIssue({ code: "custom", message: "is empty" });
+    return z.NEVER;
+  }
+  const keys: Buffer[] = [];
+  for (const [i, part] of parts.entries()) {
+    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(part) ? Buffer.from(part, "base64") : Buffer.alloc(0);
+    if (key.length !== 32) {
+      const which = parts.length > 1 ? `entry ${i + 1} of ${parts.length}` : "the value";
+      ctx.addIssue({ code: "custom", message: `${which} is not base64 of exactly 32 bytes` });
+      return z.NEVER;
+    }
+    keys.push(key);
+  }
+  return keys;
+});
+
+const approverIds = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
+  .refine((ids) => ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), "holds an entry that is not a U…, W… or S… id");
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\/.+/.test(v), "must start with sqlite: or postgres://");
+
+/** Empty strings count as unset, as most deployment tools cannot unset a variable. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^xoxb-/, "must start with xoxb- (a bot token)"),
+  ),
+  SLACK_SIGNING_SECRET: optional(z.string().trim().min(8, "is too short to be a signing secret")),
+  SLACK_APP_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^xapp-/, "must start with xapp- (an app-level token)"),
+  ),
+  SLACK_API_URL: optional(httpUrl),
+  PORT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, "must be a whole number")
+      .transform(Number)
+      .refine((n) => n <= 65535, "must be at most 65535"),
+  ),
+  COMPSHARE_API_URL: optional(httpUrl),
+  COMPSHARE_REGION: optional(regionId),
+  COMPSHARE_ZONE: optional(zoneId),
+  DATABASE_URL: optional(databaseUrl),
+  CREDENTIALS_KEY: optional(credentialKeys),
+  APPROVAL_CHANNEL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[CG][A-Z0-9]{2,}$/, "must be a channel id (C… or G…), not a channel name"),
+  ),
+  APPROVERS: optional(approverIds),
+  ALLOW_SELF_APPROVAL: optional(boolString),
+  APPROVAL_TTL: optional(
+    z.string().transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < 60_000) {
+        ctx.addIssue({ code: "custom", message: "must be a duration of at least 1m, like 30m, 24h or 2d" });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ),
+  DEFAULT_LOCALE: optional(z.enum(["en", "zh-CN"], "must be en or zh-CN")),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`)),
+  COMPSHARE_SANDBOX: optional(boolString),
+});
+
+export type ParsedConfig = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * Parses the environment. Every problem is collected so the operator fixes them in one go.
+ * Messages name the variable and the rule it breaks, never the value given.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): ParsedConfig {
+  const problems: ConfigProblem[] = [];
+  const add = (variable: string, problem: string) =>
+    problems.push({ variable, problem, hint: HINTS[variable] ?? "See README.md." });
+
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    for (const issue of result.error.issues) add(String(issue.path[0] ?? "environment"), issue.message);
+  }
+  const isSet = (name: string) => (env[name] ?? "").trim() !== "";
+  if (!isSet("SLACK_BOT_TOKEN")) add("SLACK_BOT_TOKEN", "is not set");
+  if (!isSet("SLACK_APP_TOKEN") && !isSet("SLACK_SIGNING_SECRET")) {
+    add("SLACK_SIGNING_SECRET", "is not set (needed in HTTP mode)");
+  }
+  if (!isSet("CREDENTIALS_KEY")) add("CREDENTIALS_KEY", "is not set");
+  if (!result.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
+
+  const e = result.data;
+  const mode: SlackMode = e.SLACK_APP_TOKEN ? "socket" : "http";
+  if (!e.SLACK_BOT_TOKEN || !e.CREDENTIALS_KEY) throw new Error("unreachable: required settings were checked above");
+
+  const config: Config = deepFreeze({
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: withTrailingSlash(e.SLACK_API_URL ?? "https://slack.com/api/"),
+      mode,
+    },
+    port: e.PORT ?? 3000,
+    compshare: {
+      apiUrl: e.COMPSHARE_API_URL ?? "https://api.compshare.cn",
+      region: e.COMPSHARE_REGION ?? "cn-wlcb",
+      zone: e.COMPSHARE_ZONE ?? "cn-wlcb-01",
+      sandbox: e.COMPSHARE_SANDBOX ?? false,
+    },
+    databaseUrl: e.DATABASE_URL ?? DEFAULT_SQLITE_URL,
+    credentialKeys: e.CREDENTIALS_KEY,
+    approval: {
+      channel: e.APPROVAL_CHANNEL,
+      approvers: e.APPROVERS ?? [],
+      allowSelfApproval: e.ALLOW_SELF_APPROVAL ?? false,
+      ttlMs: e.APPROVAL_TTL ?? 24 * 3600_000,
+    },
+    defaultLocale: e.DEFAULT_LOCALE ?? "en",
+    logLevel: e.LOG_LEVEL ?? "info",
+  });
+  return { ok: true, config };
+}
+
+/** parseConfig, throwing one ConfigError that lists every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const parsed = parseConfig(env);
+  if (!parsed.ok) throw new ConfigError(parsed.problems);
+  return parsed.config;
+}
+
+/** Reinstall needs both settings; without them the bot still runs and says reinstall is not configured. */
+export function reinstallEnabled(config: Config): boolean {
+  return config.approval.channel !== undefined && config.approval.approvers.length > 0;
+}
+
+/** The secret values in a config, for the log scrubber. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    ...config.credentialKeys.map((k) => k.toString("base64")),
+    passwordOf(config.databaseUrl),
+  ].filter((s): s is string => typeof s === "string" && s.length > 0);
+}
+
+function passwordOf(url: string): string | undefined {
+  if (!url.startsWith("postgres")) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password.length > 0 ? password : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.variable}\u0000${p.problem}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Buffer.isBuffer(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

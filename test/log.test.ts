@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { boltLevelFor, toBoltLogger } from "../src/log.ts";
+import { memoryLogger } from "./helpers/memory-log.ts";
+
+const botToken = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx";
+const appToken = "xapp-1-A0123456789-1234567890123-abcdef0123456789";
+const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+const credentialsKey = randomBytes(32).toString("base64");
+const privateKey = "46f09bb9fab4f12dfc160dae12273d5332b5debe";
+const userPrivateKey = "Zx9-userprivatekey-QQQ";
+const signature = "4f9ef5df2abab2c6fccd1e9515cb7e2df8c6bb65";
+const ALL = [botToken, appToken, signingSecret, credentialsKey, privateKey, userPrivateKey, signature];
+
+function logEverything() {
+  const mem = memoryLogger("trace", [signingSecret, credentialsKey, userPrivateKey]);
+  const { logger } = mem;
+  for (const level of ["trace", "debug", "info", "warn", "error", "fatal"] as const) {
+    // by path
+    logger[level]({ token: botToken, slack: { botToken, appToken, signingSecret } }, "paths");
+    logger[level]({ credentials: { publicKey: "pub", privateKey }, CREDENTIALS_KEY: credentialsKey }, "nested");
+    logger[level]({ params: { Action: "DescribeCompShareImages", Signature: signature, PublicKey: "pub" } }, "params");
+    logger[level]({ req: { headers: { authorization: `Bearer ${botToken}` } } }, "headers");
+    // by pattern and by known value, in free text
+    logger[level](`calling with token=${botToken} and ${appToken}`);
+    logger[level](`body Action=X&PublicKey=pub&Signature=${signature}`);
+    logger[level](`json {"Signature":"${signature}"}`);
+    logger[level](`the secret is ${signingSecret} and key ${credentialsKey} and ${userPrivateKey}`);
+    logger[level]({ err: new Error(`failed with ${botToken} / ${userPrivateKey}`) }, "error object");
+    logger[level]({ deep: { deeper: { deepest: { note: `x ${signingSecret}` } } } }, "deep");
+  }
+  const bolt = toBoltLogger(logger);
+  bolt.setLevel(boltLevelFor("debug"));
+  bolt.debug("bolt debug", { token: botToken, body: `Signature=${signature}` });
+  bolt.info("bolt info", { headers: { Authorization: `Bearer ${appToken}` } });
+  bolt.warn(`bolt warn ${signingSecret}`);
+  bolt.error(new Error(`bolt error ${userPrivateKey}`));
+  return mem;
+}
+
+describe("logger redaction", () => {
+  it("writes no secret value at any level, by path, pattern or known value", () => {
+    const mem = logEverything();
+    expect(mem.lines.length).toBeGreaterThanOrEqual(64);
+    const text = mem.text();
+    for (const secret of ALL) expect(text).not.toContain(secret);
+    expect(text).toContain("[REDACTED]");
+    // what is not secret survives
+    expect(text).toContain("DescribeCompShareImages");
+    expect(text).toContain('"publicKey":"pub"');
+  });
+
+  it("leaves ordinary text alone", () => {
+    const mem = memoryLogger("info", [signingSecret]);
+    mem.logger.info({ imageId: "compshareImage-abc123", user: "U123" }, "listed 20 images");
+    expect(mem.records()[0]).toMatchObject({ imageId: "compshareImage-abc123", user: "U123", msg: "listed 20 images" });
+  });
+});
+
+describe("Bolt logger adapter", () => {
+  it("names the component and formats arguments", () => {
+    const mem = memoryLogger("debug");
+    const bolt = toBoltLogger(mem.logger);
+    bolt.setName("bolt-app");
+    bolt.info("hello", 42, { a: 1 });
+    const [record] = mem.records();
+    expect(record).toMatchObject({ component: "bolt-app", msg: "hello 42 { a: 1 }" });
+  });
+
+  it("maps levels and never goes below the root level", () => {
+    const mem = memoryLogger("warn");
+    const bolt = toBoltLogger(mem.logger);
+    bolt.setLevel(boltLevelFor("debug"));
+    expect(bolt.getLevel()).toBe("warn");
+    bolt.info("dropped");
+    bolt.warn("kept");
+    expect(mem.records().map((r) => r.msg)).toEqual(["kept"]);
+    bolt.setLevel(boltLevelFor("error"));
+    expect(bolt.getLevel()).toBe("error");
+  });
+
+  it("stays silent when the root is silent", () => {
+    const mem = memoryLogger("silent");
+    const bolt = toBoltLogger(mem.logger);
+    bolt.setLevel(boltLevelFor("debug"));
+    bolt.error("nothing");
+    expect(mem.lines).toEqual([]);
+  });
+});
