@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from "./config.ts";
  * returns its exit code; long-running ones (start, simulator) resolve when they have stopped.
  */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-  const [command = "start", ...rest] = argv;
+  const [command = "start"] = argv;
   switch (command) {
     case "start":
       return start(env, io);
@@ -20,7 +20,6 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
       io.err(`Unknown command "${command}".\n\n${USAGE}`);
       return 2;
   }
-  void rest;
 }
 
 async function start(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {

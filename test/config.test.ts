@@ -59,7 +59,12 @@ describe("loadConfig", () => {
     expect(config.slack.mode).toBe("socket");
     expect(config.slack.apiUrl).toBe("http://127.0.0.1:9999/api/");
     expect(config.port).toBe(8080);
-    expect(config.compshare).toEqual({ apiUrl: "http://127.0.0.1:8787", region: "cn-sh2", zone: "cn-sh2-02", sandbox: true });
+    expect(config.compshare).toEqual({
+      apiUrl: "http://127.0.0.1:8787",
+      region: "cn-sh2",
+      zone: "cn-sh2-02",
+      sandbox: true,
+    });
     expect(config.credentialKeys.map((k) => k.toString("base64"))).toEqual([key, other]);
     expect(config.approval).toEqual({
       channel: "C0123ABCD",
@@ -85,7 +90,11 @@ describe("loadConfig", () => {
     const parsed = parseConfig({});
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.problems.map((p) => p.variable)).toEqual(["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "CREDENTIALS_KEY"]);
+    expect(parsed.problems.map((p) => p.variable)).toEqual([
+      "SLACK_BOT_TOKEN",
+      "SLACK_SIGNING_SECRET",
+      "CREDENTIALS_KEY",
+    ]);
     for (const problem of parsed.problems) expect(problem.hint.length).toBeGreaterThan(20);
   });
 

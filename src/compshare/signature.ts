@@ -17,7 +17,9 @@ export function stringToSign(params: FlatParams, publicKey: string, privateKey: 
 
 /** Lowercase hex SHA-1 of the signing string's UTF-8 bytes. */
 export function signParams(params: FlatParams, publicKey: string, privateKey: string): string {
-  return createHash("sha1").update(stringToSign(params, publicKey, privateKey), "utf8").digest("hex");
+  return createHash("sha1")
+    .update(stringToSign(params, publicKey, privateKey), "utf8")
+    .digest("hex");
 }
 
 function compareCodeUnits(a: string, b: string): number {

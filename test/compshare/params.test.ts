@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ParamEncodingError, flattenParams } from "../../src/compshare/params.ts";
+import { flattenParams, ParamEncodingError } from "../../src/compshare/params.ts";
 import { stringToSign } from "../../src/compshare/signature.ts";
 
 describe("flattenParams", () => {

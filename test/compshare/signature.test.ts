@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type ParamValue, flattenParams } from "../../src/compshare/params.ts";
+import { flattenParams, type ParamValue } from "../../src/compshare/params.ts";
 import { signParams, stringToSign } from "../../src/compshare/signature.ts";
 
 interface Vector {
@@ -43,6 +43,8 @@ describe("signature vectors from the official SDKs' tests", () => {
 
   it("changes when the private key changes", () => {
     const flat = { Action: "DescribeUHostInstance" };
-    expect(signParams(flat, fixture.publicKey, "other")).not.toBe(signParams(flat, fixture.publicKey, fixture.privateKey));
+    expect(signParams(flat, fixture.publicKey, "other")).not.toBe(
+      signParams(flat, fixture.publicKey, fixture.privateKey),
+    );
   });
 });

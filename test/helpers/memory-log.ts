@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { LevelWithSilent } from "pino";
-import { type Logger, SecretScrubber, createLogger } from "../../src/log.ts";
+import { createLogger, type Logger, SecretScrubber } from "../../src/log.ts";
 
 /** A real pino logger writing into memory, so tests can read every line (and prove what is absent). */
 export function memoryLogger(level: LevelWithSilent = "trace", secrets: string[] = []) {
