@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { CompShareApiError } from "../../src/compshare/errors.ts";
+import { RETCODES, retCodeInfo, retCodeKey } from "../../src/compshare/retcodes.ts";
+
+describe("retcodes", () => {
+  it("knows every RetCode DESIGN §3 lists, once each key", () => {
+    const listed = [
+      150, 153, 160, 161, 170, 171, 172, 292, 293, 294, 295, 299, 226601, 226602, 226603, 226604, 226605, 226606, 8433,
+    ];
+    for (const code of listed) expect(retCodeInfo(code), String(code)).toBeDefined();
+    const keys = Object.values(RETCODES).map((i) => i.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("marks only 150 and 153 retryable for reads", () => {
+    const retryable = Object.entries(RETCODES)
+      .filter(([, info]) => info.retryableForReads)
+      .map(([code]) => Number(code));
+    expect(retryable).toEqual([150, 153]);
+  });
+
+  it("says nothing about unknown codes, including inherited names", () => {
+    expect(retCodeInfo(99999)).toBeUndefined();
+    expect(retCodeKey(99999, "whatever")).toBe("UNKNOWN");
+    expect(retCodeInfo(Number.NaN)).toBeUndefined();
+  });
+
+  it("recognises the operation lock by its Message, whatever the number", () => {
+    expect(retCodeKey(8433, "InstanceOperationInProgress")).toBe("INSTANCE_OPERATION_IN_PROGRESS");
+    expect(retCodeKey(171, "Signature VerifyAC Error")).toBe("SIGNATURE_ERROR");
+    const error = new CompShareApiError(230, "[InstanceOperationInProgress] uhost-a is busy", {
+      action: "ReinstallCompShareInstance",
+    });
+    expect(error.isInstanceOperationInProgress).toBe(true);
+    expect(error.key).toBe("INSTANCE_OPERATION_IN_PROGRESS");
+  });
+});
