@@ -1,0 +1,431 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { pino } from "pino";
+import type { Dispatcher } from "undici";
+import type { z } from "zod";
+import type { Logger, SecretScrubber } from "../log.ts";
+import {
+  CompShareApiError,
+  CompShareError,
+  CompShareHttpError,
+  CompShareInvalidResponseError,
+  CompShareOutcomeUnknownError,
+  CompShareRequestError,
+  mayHaveTakenEffect,
+} from "./errors.ts";
+import { type FlatParams, flattenParams, ParamEncodingError, type ParamValue } from "./params.ts";
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy, withRetries } from "./retry.ts";
+import {
+  type CompShareImage,
+  type CompShareInstance,
+  type DescribeCustomImagesRequest,
+  type DescribeImagesRequest,
+  type DescribeInstancesRequest,
+  type DescribeSharingImagesRequest,
+  describeCustomImagesRequestSchema,
+  describeImagesRequestSchema,
+  describeInstancesRequestSchema,
+  describeSharingImagesRequestSchema,
+  imagePageResponseSchema,
+  instancePageResponseSchema,
+  type ReinstallInstanceRequest,
+  reinstallInstanceRequestSchema,
+  reinstallResponseSchema,
+  responseEnvelopeSchema,
+  type UpdateImageRequest,
+  updateImageRequestSchema,
+} from "./schemas.ts";
+import { signParams } from "./signature.ts";
+import { createTransport, type HttpExchange, type Transport } from "./transport.ts";
+
+export interface CompShareAccount {
+  publicKey: string;
+  privateKey: string;
+  region: string;
+  zone: string;
+  projectId?: string | undefined;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  /** The whole call's budget, retries included; overrides the API's default. */
+  deadlineMs?: number | undefined;
+}
+
+export interface CallEvent {
+  action: string;
+  outcome: "ok" | CompShareError["code"];
+  retCode?: number | undefined;
+  requestId?: string | undefined;
+  /** Requests sent or tried; 0 when the params failed validation. */
+  attempts: number;
+  durationMs: number;
+}
+
+export interface CompShareApiOptions {
+  baseUrl: string;
+  dispatcher?: Dispatcher | undefined;
+  connectTimeoutMs?: number | undefined;
+  headersTimeoutMs?: number | undefined;
+  bodyTimeoutMs?: number | undefined;
+  deadlineMs?: number | undefined;
+  maxResponseBytes?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  scrubber?: SecretScrubber | undefined;
+  logger?: Logger | undefined;
+  /** Once per logical call, after any retries: the hook for metrics. */
+  onCall?: ((event: CallEvent) => void) | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  random?: (() => number) | undefined;
+  clock?: (() => number) | undefined;
+}
+
+export interface ImagePage {
+  TotalCount: number;
+  ImageSet: CompShareImage[];
+  requestId?: string | undefined;
+}
+
+export interface InstancePage {
+  TotalCount: number;
+  UHostSet: CompShareInstance[];
+  requestId?: string | undefined;
+}
+
+export interface CompShareClient {
+  /** DescribeCompShareImages: platform images. */
+  describeImages(req: DescribeImagesRequest, opts?: CallOptions): Promise<ImagePage>;
+  /** DescribeCompShareCustomImages: the account's own images. */
+  describeCustomImages(req: DescribeCustomImagesRequest, opts?: CallOptions): Promise<ImagePage>;
+  /** DescribeCompShareSharingImages: images other accounts share with this one. */
+  describeSharingImages(req: DescribeSharingImagesRequest, opts?: CallOptions): Promise<ImagePage>;
+  /** DescribeCompShareInstance. */
+  describeInstances(req: DescribeInstancesRequest, opts?: CallOptions): Promise<InstancePage>;
+  /** UpdateCompShareImage; never retried. */
+  updateImage(req: UpdateImageRequest, opts?: CallOptions): Promise<{ requestId?: string | undefined }>;
+  /** ReinstallCompShareInstance; never retried. */
+  reinstallInstance(
+    req: ReinstallInstanceRequest,
+    opts?: CallOptions,
+  ): Promise<{ UHostId: string; requestId?: string | undefined }>;
+  /** Any action, params passed through as given (for the CLI); retried only when it is a Describe*. */
+  call(
+    action: string,
+    params: Record<string, ParamValue>,
+    opts?: CallOptions,
+  ): Promise<{ body: Record<string, unknown>; requestId?: string | undefined }>;
+}
+
+export interface CompShareApi {
+  forAccount(account: CompShareAccount): CompShareClient;
+  /** Closes the shared connection pool (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  deadlineMs: 15_000,
+  maxResponseBytes: 8 * 1024 * 1024,
+};
+
+/** Everything a call needs that is the same for every account. */
+interface Engine {
+  transport: Transport;
+  logger: Logger;
+  policy: RetryPolicy;
+  deadlineMs: number;
+  onCall: ((event: CallEvent) => void) | undefined;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  clock: () => number;
+}
+
+export function createCompShareApi(options: CompShareApiOptions): CompShareApi {
+  const engine: Engine = {
+    transport: createTransport({
+      baseUrl: options.baseUrl,
+      dispatcher: options.dispatcher,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+      bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+    }),
+    logger: (options.logger ?? pino({ level: "silent" })).child({ component: "compshare" }),
+    policy: { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) },
+    deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
+    onCall: options.onCall,
+    sleep: options.sleep ?? ((ms) => delay(ms)),
+    random: options.random ?? Math.random,
+    clock: options.clock ?? Date.now,
+  };
+  return {
+    forAccount(account) {
+      options.scrubber?.add(account.privateKey);
+      return createClient(engine, account);
+    },
+    close: () => engine.transport.close(),
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function createClient(engine: Engine, account: CompShareAccount): CompShareClient {
+  const imagePage =
+    (action: string, schema: z.ZodType<Record<string, ParamValue>, unknown>) =>
+    async (req: unknown, opts?: CallOptions): Promise<ImagePage> => {
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(schema, req, action),
+        decode: (body, context) => {
+          const page = decoded(imagePageResponseSchema, body, context);
+          const images = page.ImageSet ?? [];
+          return { TotalCount: page.TotalCount ?? images.length, ImageSet: images };
+        },
+      });
+      return { ...value, requestId };
+    };
+
+  return {
+    describeImages: imagePage("DescribeCompShareImages", describeImagesRequestSchema),
+    describeCustomImages: imagePage("DescribeCompShareCustomImages", describeCustomImagesRequestSchema),
+    describeSharingImages: imagePage("DescribeCompShareSharingImages", describeSharingImagesRequestSchema),
+
+    async describeInstances(req, opts) {
+      const action = "DescribeCompShareInstance";
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(describeInstancesRequestSchema, req, action),
+        decode: (body, context) => {
+          const page = decoded(instancePageResponseSchema, body, context);
+          const instances = page.UHostSet ?? [];
+          return { TotalCount: page.TotalCount ?? instances.length, UHostSet: instances };
+        },
+      });
+      return { ...value, requestId };
+    },
+
+    async updateImage(req, opts) {
+      const action = "UpdateCompShareImage";
+      const { requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(updateImageRequestSchema, req, action),
+        decode: () => undefined,
+      });
+      return { requestId };
+    },
+
+    async reinstallInstance(req, opts) {
+      const action = "ReinstallCompShareInstance";
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(reinstallInstanceRequestSchema, req, action),
+        decode: (body, context) => decoded(reinstallResponseSchema, body, context).UHostId ?? req.UHostId,
+      });
+      return { UHostId: value, requestId };
+    },
+
+    async call(action, params, opts) {
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => {
+          if (action.trim() === "")
+            throw new CompShareRequestError([{ path: "Action", message: "required" }], { action });
+          return params;
+        },
+        decode: (body) => body,
+      });
+      return { body: value, requestId };
+    },
+  };
+}
+
+function validated<T>(schema: z.ZodType<T, unknown>, input: unknown, action: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+  throw new CompShareRequestError(issues, { action });
+}
+
+function decoded<T>(schema: z.ZodType<T, unknown>, body: Record<string, unknown>, context: DecodeContext): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  // Paths only: values could be anything the server chose to send.
+  const where = result.error.issues.map((issue) => issue.path.map(String).join(".") || "(root)").join(", ");
+  throw new CompShareInvalidResponseError(`unexpected shape at ${where}`, context);
+}
+
+interface CallSpec<T> {
+  /** The action's own params, validated; throws CompShareRequestError. */
+  params: () => Record<string, ParamValue>;
+  /** Turns a RetCode-0 body into the result; throws CompShareInvalidResponseError. */
+  decode: (body: Record<string, unknown>, context: DecodeContext) => T;
+}
+
+interface DecodeContext {
+  action: string;
+  requestId: string | undefined;
+}
+
+/** What the per-call log line and metrics event report, filled in as attempts happen. */
+interface CallRecord {
+  attempts: number;
+  requestId: string | undefined;
+  retCode: number | undefined;
+}
+
+async function execute<T>(
+  engine: Engine,
+  account: CompShareAccount,
+  action: string,
+  opts: CallOptions | undefined,
+  spec: CallSpec<T>,
+): Promise<{ value: T; requestId: string | undefined }> {
+  const started = engine.clock();
+  const record: CallRecord = { attempts: 0, requestId: undefined, retCode: undefined };
+  const isRead = action.startsWith("Describe");
+  const deadlineMs = opts?.deadlineMs ?? engine.deadlineMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  const callerSignal = opts?.signal;
+  const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
+  try {
+    const { form, signature } = encodeRequest(account, action, spec.params());
+    const attempt = async (n: number): Promise<T> => {
+      record.attempts = n;
+      const attemptStarted = engine.clock();
+      try {
+        const exchange = await engine.transport.post(form, {
+          action,
+          signal,
+          callerSignal,
+          deadlineSignal: deadline.signal,
+        });
+        record.requestId = exchange.requestId;
+        const body = parseEnvelope(exchange, action, engine.clock(), [account.privateKey, signature]);
+        record.retCode = 0;
+        const value = spec.decode(body, { action, requestId: exchange.requestId });
+        engine.logger.debug(
+          { action, attempt: n, requestId: exchange.requestId, durationMs: engine.clock() - attemptStarted },
+          "compshare attempt succeeded",
+        );
+        return value;
+      } catch (error) {
+        if (error instanceof CompShareError) {
+          record.requestId = error.requestId ?? record.requestId;
+          if (error instanceof CompShareApiError) record.retCode = error.retCode;
+          engine.logger.debug(
+            {
+              action,
+              attempt: n,
+              code: error.code,
+              requestId: error.requestId,
+              retCode: error instanceof CompShareApiError ? error.retCode : undefined,
+              durationMs: engine.clock() - attemptStarted,
+            },
+            "compshare attempt failed",
+          );
+        }
+        throw error;
+      }
+    };
+    const value = await withRetries(attempt, {
+      isRead,
+      policy: engine.policy,
+      deadlineAt: started + deadlineMs,
+      clock: engine.clock,
+      sleep: engine.sleep,
+      random: engine.random,
+      signal,
+    });
+    report(engine, { action, outcome: "ok", ...record, durationMs: engine.clock() - started });
+    return { value, requestId: record.requestId };
+  } catch (thrown) {
+    if (!(thrown instanceof CompShareError)) throw thrown;
+    const error = !isRead && mayHaveTakenEffect(thrown) ? new CompShareOutcomeUnknownError(thrown) : thrown;
+    const durationMs = engine.clock() - started;
+    engine.logger.warn(
+      { action, code: error.code, ...record, durationMs, err: error },
+      `compshare ${action} failed: ${error.code}`,
+    );
+    report(engine, { action, outcome: error.code, ...record, durationMs });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A broken metrics hook must not turn a finished call, a reinstall say, into a failure. */
+function report(engine: Engine, event: CallEvent): void {
+  try {
+    engine.onCall?.(event);
+  } catch (error) {
+    engine.logger.error({ err: error, action: event.action }, "compshare onCall hook threw");
+  }
+}
+
+/**
+ * DESIGN §3: the flattened params with Action, location and PublicKey, signed, then sent as a
+ * form whose values are exactly the strings that were signed.
+ */
+export function encodeRequest(
+  account: CompShareAccount,
+  action: string,
+  params: Record<string, ParamValue>,
+): { form: string; signature: string } {
+  const { Region, Zone, ProjectId, ...own } = params;
+  let flat: FlatParams;
+  try {
+    flat = flattenParams({
+      Region: Region ?? account.region,
+      Zone: Zone ?? account.zone,
+      ProjectId: ProjectId ?? (account.projectId || undefined),
+      ...own,
+      Action: action,
+    });
+  } catch (error) {
+    if (!(error instanceof ParamEncodingError)) throw error;
+    throw new CompShareRequestError([{ path: error.key, message: error.message }], { action, cause: error });
+  }
+  delete flat.Signature;
+  flat.PublicKey = account.publicKey;
+  const signature = signParams(flat, account.publicKey, account.privateKey);
+  return { form: new URLSearchParams({ ...flat, Signature: signature }).toString(), signature };
+}
+
+/** Non-2xx, then JSON, then RetCode; any RetCode but 0 is the API saying no. */
+function parseEnvelope(
+  exchange: HttpExchange,
+  action: string,
+  now: number,
+  secrets: readonly string[],
+): Record<string, unknown> {
+  const { status, requestId } = exchange;
+  if (status < 200 || status >= 300) {
+    const honoursRetryAfter = status === 429 || status === 503;
+    const retryAfterMs = honoursRetryAfter ? parseRetryAfter(exchange.retryAfter, now) : undefined;
+    throw new CompShareHttpError(status, { action, requestId, retryAfterMs });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(exchange.text);
+  } catch (error) {
+    throw new CompShareInvalidResponseError("body is not JSON", { action, requestId, cause: error });
+  }
+  const envelope = responseEnvelopeSchema.safeParse(body);
+  if (!envelope.success) {
+    throw new CompShareInvalidResponseError("body has no numeric RetCode", { action, requestId });
+  }
+  const { RetCode, Message } = envelope.data;
+  if (RetCode !== 0) {
+    throw new CompShareApiError(RetCode, redactEchoes(Message ?? "", secrets), { action, requestId });
+  }
+  return envelope.data;
+}
+
+/** A server that echoes what it was sent must not smuggle the key or signature into our errors. */
+function redactEchoes(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret !== "") out = out.replaceAll(secret, "[REDACTED]");
+  return out;
+}

@@ -1,0 +1,209 @@
+import { z } from "zod";
+import type { ParamValue } from "./params.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Requests: checked before anything is sent. Param names are the API's own. Unlisted params
+// pass through, because the vendor's pages add fields before the SDKs know them.
+// ---------------------------------------------------------------------------------------------
+
+/** Shared with the Slack layer, which checks ids typed by people with the same patterns. */
+export const IMAGE_ID_PATTERN = /^compshareImage-[A-Za-z0-9]+$/;
+export const INSTANCE_ID_PATTERN = /^uhost-[A-Za-z0-9]+$/;
+
+export const MAX_TAGS = 3;
+export const MAX_PAGE_LIMIT = 100;
+
+const paramValue: z.ZodType<ParamValue, ParamValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.bigint(),
+    z.boolean(),
+    z.null(),
+    z.undefined(),
+    z.array(paramValue),
+    z.record(z.string(), paramValue),
+  ]),
+);
+
+const imageId = z.string().regex(IMAGE_ID_PATTERN, "must look like compshareImage-xxxx");
+const instanceId = z.string().regex(INSTANCE_ID_PATTERN, "must look like uhost-xxxx");
+const nonEmpty = z.string().min(1, "must not be empty");
+const offset = z.number().int().min(0);
+const limit = z.number().int().min(1).max(MAX_PAGE_LIMIT);
+
+/** Yuan per hour; the console takes at most fen. */
+const price = z
+  .number()
+  .min(0)
+  .refine((value) => /^\d+(\.\d{1,2})?$/.test(String(value)), "must have at most 2 decimals");
+
+/** Taken from the account when the request leaves them out. */
+const location = {
+  Region: nonEmpty.optional(),
+  Zone: nonEmpty.optional(),
+  ProjectId: nonEmpty.optional(),
+};
+
+const page = { Offset: offset.optional(), Limit: limit.optional() };
+
+export const describeImagesRequestSchema = z
+  .object({
+    ...location,
+    ...page,
+    CompShareImageId: imageId.optional(),
+    ImageType: z.enum(["System", "App"]).optional(),
+    Name: z.string().optional(),
+    Author: z.string().optional(),
+    Tag: z.string().optional(),
+  })
+  .catchall(paramValue);
+
+export const describeCustomImagesRequestSchema = z
+  .object({ ...location, ...page, CompShareImageId: imageId.optional() })
+  .catchall(paramValue);
+
+export const describeSharingImagesRequestSchema = z
+  .object({ ...location, ...page, CompShareImageId: imageId.optional() })
+  .catchall(paramValue);
+
+export const describeInstancesRequestSchema = z
+  .object({ ...location, ...page, UHostIds: z.array(instanceId).optional() })
+  .catchall(paramValue);
+
+export const updateImageRequestSchema = z
+  .object({
+    ...location,
+    CompShareImageId: imageId,
+    GroupId: nonEmpty.optional(),
+    Name: nonEmpty.optional(),
+    Description: z.string().optional(),
+    Visibility: z.literal([0, 1]).optional(),
+    Price: price.optional(),
+    Cover: z.string().optional(),
+    Readme: z.string().optional(),
+    Tags: z.array(nonEmpty).max(MAX_TAGS).optional(),
+    VersionName: z.string().optional(),
+    VersionDesc: z.string().optional(),
+    SupportedGpuTypes: z.array(nonEmpty).optional(),
+    AutoStart: z.boolean().optional(),
+  })
+  .catchall(paramValue);
+
+export const reinstallInstanceRequestSchema = z
+  .object({
+    ...location,
+    UHostId: instanceId,
+    CompShareImageId: imageId,
+    CouponId: nonEmpty.optional(),
+  })
+  .catchall(paramValue);
+
+export type DescribeImagesRequest = z.input<typeof describeImagesRequestSchema>;
+export type DescribeCustomImagesRequest = z.input<typeof describeCustomImagesRequestSchema>;
+export type DescribeSharingImagesRequest = z.input<typeof describeSharingImagesRequestSchema>;
+export type DescribeInstancesRequest = z.input<typeof describeInstancesRequestSchema>;
+export type UpdateImageRequest = z.input<typeof updateImageRequestSchema>;
+export type ReinstallInstanceRequest = z.input<typeof reinstallInstanceRequestSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Responses: tolerant. Numbers and booleans have been seen as strings, Go services send null for
+// empty values, and unknown fields are kept for whoever needs them next.
+// ---------------------------------------------------------------------------------------------
+
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*-?\d+(\.\d+)?\s*$/)
+    .transform(Number),
+]);
+
+const booleanLike = z.union([
+  z.boolean(),
+  z
+    .string()
+    .regex(/^(true|false)$/i)
+    .transform((value) => value.toLowerCase() === "true"),
+]);
+
+const stringLike = z.union([z.string(), z.number().transform(String)]);
+
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
+export const responseEnvelopeSchema = z.looseObject({
+  Action: optional(z.string()),
+  RetCode: numeric,
+  Message: optional(z.string()),
+});
+
+export const imageSchema = z.looseObject({
+  CompShareImageId: z.string(),
+  Name: optional(z.string()),
+  /** System, App, Custom or Community. */
+  ImageType: optional(z.string()),
+  Author: optional(z.string()),
+  /** Making, Available, UnAvailable, Reviewing or Offline. */
+  Status: optional(z.string()),
+  Tags: optional(z.array(z.string())),
+  Description: optional(z.string()),
+  /** Only returned when the image is queried by id. */
+  Readme: optional(z.string()),
+  /** 0 private, 1 public. */
+  Visibility: optional(numeric),
+  /** Yuan per hour. */
+  Price: optional(numeric),
+  Cover: optional(z.string()),
+  /** MB. */
+  Size: optional(numeric),
+  CreateTime: optional(numeric),
+  PubTime: optional(numeric),
+  VersionName: optional(z.string()),
+  VersionDesc: optional(z.string()),
+  GroupId: optional(z.string()),
+  AutoStart: optional(booleanLike),
+  Softwares: optional(
+    z.looseObject({
+      CUDAVersion: optional(z.string()),
+      Framework: optional(z.string()),
+      FrameworkVersion: optional(z.string()),
+      Applications: optional(z.array(z.string())),
+    }),
+  ),
+  Owner: optional(z.looseObject({ AccountId: optional(stringLike), AccountName: optional(z.string()) })),
+  SourceGpuType: optional(z.string()),
+  SupportedGpuTypes: optional(z.array(z.string())),
+});
+
+export const instanceSchema = z.looseObject({
+  UHostId: z.string(),
+  Name: optional(z.string()),
+  /** Stopped is the only state that can be reinstalled; empty when the platform does not know. */
+  State: optional(z.string()),
+  GpuType: optional(z.string()),
+  GPU: optional(numeric),
+  Zone: optional(z.string()),
+  CompShareImageId: optional(z.string()),
+  CompShareImageName: optional(z.string()),
+  CompShareImageType: optional(z.string()),
+  ChargeType: optional(z.string()),
+  CreateTime: optional(numeric),
+  ExpireTime: optional(numeric),
+});
+
+export const imagePageResponseSchema = z.looseObject({
+  TotalCount: optional(numeric),
+  ImageSet: optional(z.array(imageSchema)),
+});
+
+export const instancePageResponseSchema = z.looseObject({
+  TotalCount: optional(numeric),
+  UHostSet: optional(z.array(instanceSchema)),
+});
+
+export const reinstallResponseSchema = z.looseObject({ UHostId: optional(z.string()) });
+
+export type CompShareImage = z.output<typeof imageSchema>;
+export type CompShareInstance = z.output<typeof instanceSchema>;
