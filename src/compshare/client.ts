@@ -76,6 +76,7 @@ export interface CompShareApiOptions {
   onCall?: ((event: CallEvent) => void) | undefined;
   sleep?: ((ms: number) => Promise<void>) | undefined;
   random?: (() => number) | undefined;
+  /** For durations and the retry loop's deadline arithmetic; the deadline itself fires on a real timer. */
   clock?: (() => number) | undefined;
 }
 
@@ -368,7 +369,7 @@ function report(engine: Engine, event: CallEvent): void {
  * DESIGN §3: the flattened params with Action, location and PublicKey, signed, then sent as a
  * form whose values are exactly the strings that were signed.
  */
-export function encodeRequest(
+function encodeRequest(
   account: CompShareAccount,
   action: string,
   params: Record<string, ParamValue>,

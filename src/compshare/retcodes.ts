@@ -17,6 +17,8 @@ export const RETCODES = {
   170: { key: "MISSING_SIGNATURE", summary: "missing signature", retryableForReads: false },
   171: { key: "SIGNATURE_ERROR", summary: "signature error", retryableForReads: false },
   172: { key: "USER_NOT_FOUND", summary: "user does not exist", retryableForReads: false },
+  // Not in DESIGN's list, but what the UCloud gateway answers for a missing or malformed param.
+  230: { key: "INVALID_PARAMS", summary: "params not valid", retryableForReads: false },
   292: { key: "PROJECT_NOT_FOUND", summary: "project does not exist", retryableForReads: false },
   293: { key: "ZONE_PERMISSION_DENIED", summary: "no permission for this zone", retryableForReads: false },
   294: { key: "IP_DENIED", summary: "caller IP denied", retryableForReads: false },

@@ -5,7 +5,8 @@ import { RETCODES, retCodeInfo, retCodeKey } from "../../src/compshare/retcodes.
 describe("retcodes", () => {
   it("knows every RetCode DESIGN §3 lists, once each key", () => {
     const listed = [
-      150, 153, 160, 161, 170, 171, 172, 292, 293, 294, 295, 299, 226601, 226602, 226603, 226604, 226605, 226606, 8433,
+      150, 153, 160, 161, 170, 171, 172, 230, 292, 293, 294, 295, 299, 226601, 226602, 226603, 226604, 226605, 226606,
+      8433,
     ];
     for (const code of listed) expect(retCodeInfo(code), String(code)).toBeDefined();
     const keys = Object.values(RETCODES).map((i) => i.key);
