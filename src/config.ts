@@ -111,14 +111,10 @@ const httpUrl = z
     }
   }, "must be an http(s) URL");
 
-const regionId = z
-  .string()
-  .trim()
-  .regex(/^[a-z]{2}-[a-z0-9-]+$/, "does not look like a region id");
-const zoneId = z
-  .string()
-  .trim()
-  .regex(/^[a-z]{2}-[a-z0-9-]+-\d+$/, "does not look like a zone id");
+export const REGION_PATTERN = /^[a-z]{2}-[a-z0-9-]+$/;
+export const ZONE_PATTERN = /^[a-z]{2}-[a-z0-9-]+-\d+$/;
+const regionId = z.string().trim().regex(REGION_PATTERN, "does not look like a region id");
+const zoneId = z.string().trim().regex(ZONE_PATTERN, "does not look like a zone id");
 
 const credentialKeys = z.string().transform((raw, ctx) => {
   const parts = raw

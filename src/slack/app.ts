@@ -1,0 +1,129 @@
+import type { Server } from "node:http";
+import { App, HTTPReceiver, type LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
+import { boltLevelFor, toBoltLogger } from "../log.ts";
+import { handleCompshareCommand } from "./commands/compshare-command.ts";
+import { handleAppHomeOpened } from "./events/home.ts";
+import { operationalRoutes, portOf, serveRoutes } from "./http-routes.ts";
+import { handleHomeList, handleImageMenu, handleListPage } from "./interactions/image-lists.ts";
+import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
+import type { BotServices } from "./services.ts";
+import { HOME_ACTIONS } from "./views/home.ts";
+import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
+import { ACTION_IMAGE_MENU, ACTION_LIST_PAGE } from "./views/image-list.ts";
+import { LOGIN_CALLBACK } from "./views/keys.ts";
+
+export interface WebClientPolicy {
+  /** Retries on 5xx and network errors; Slack's client would otherwise retry for ~30 minutes. */
+  retries: number;
+  timeoutMs: number;
+}
+
+/** Production: a few quick retries, then give up and tell the user, rather than hang a handler for half an hour. */
+export const PRODUCTION_WEB_CLIENT: WebClientPolicy = { retries: 2, timeoutMs: 10_000 };
+
+export interface SlackBotOptions {
+  services: BotServices;
+  webClient?: WebClientPolicy;
+  /** How long shutdown waits for acknowledged work (a reinstall, a reply) to finish. */
+  drainTimeoutMs?: number;
+}
+
+export interface SlackBot {
+  readonly app: App;
+  /** Connects (auth.test), listens, and resolves with the port health and Slack requests are served on. */
+  start(port: number): Promise<{ port: number }>;
+  /** Stops taking requests, lets in-flight work finish (bounded), then stops the receiver. */
+  stop(): Promise<void>;
+}
+
+export function createSlackBot(options: SlackBotOptions): SlackBot {
+  const { services } = options;
+  const { config } = services;
+  const logger = toBoltLogger(services.logger);
+  const logLevel = boltLevelFor(config.logLevel) as LogLevel;
+  const policy = options.webClient ?? PRODUCTION_WEB_CLIENT;
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: policy.retries, factor: 2, minTimeout: 500, maxTimeout: 4000, randomize: true },
+    timeout: policy.timeoutMs,
+  };
+  let stopping = false;
+  const routes = operationalRoutes({ store: services.store, metrics: services.metrics, isStopping: () => stopping });
+  let healthServer: Server | undefined;
+
+  const receiver =
+    config.slack.mode === "socket"
+      ? new SocketModeReceiver({
+          appToken: config.slack.appToken ?? "",
+          logger,
+          logLevel,
+          installerOptions: { clientOptions },
+        })
+      : new HTTPReceiver({
+          signingSecret: config.slack.signingSecret ?? "",
+          endpoints: "/slack/events",
+          customRoutes: routes,
+          logger,
+          logLevel,
+          processBeforeResponse: false,
+        });
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger,
+    logLevel,
+    clientOptions,
+    deferInitialization: true,
+  });
+  register(app, services);
+
+  return {
+    app,
+    async start(port) {
+      await app.init();
+      if (receiver instanceof HTTPReceiver) {
+        const server = (await app.start(port)) as unknown as Server;
+        return { port: portOf(server) };
+      }
+      await app.start();
+      healthServer = await serveRoutes(routes, port);
+      return { port: portOf(healthServer) };
+    },
+    async stop() {
+      stopping = true;
+      const drained = await services.inFlight.drain(options.drainTimeoutMs ?? 20_000);
+      if (!drained) services.logger.warn({ inFlight: services.inFlight.count }, "stopping with work still in flight");
+      await app.stop();
+      if (healthServer) {
+        healthServer.closeAllConnections();
+        await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
+      }
+    },
+  };
+}
+
+/** Every listener runs under InFlight so shutdown waits for it. */
+function register(app: App, services: BotServices): void {
+  const track =
+    <A>(handler: (services: BotServices, args: A) => Promise<void>) =>
+    (args: A) =>
+      services.inFlight.track(() => handler(services, args));
+
+  app.command("/compshare", track(handleCompshareCommand));
+  app.view(LOGIN_CALLBACK, track(handleLoginSubmit));
+  app.action(new RegExp(`^${ACTION_LIST_PAGE}_`), track(handleListPage));
+  app.action(ACTION_IMAGE_MENU, track(handleImageMenu));
+  app.action(ACTION_IMAGE_EDIT, track(handleImageMenu));
+  app.action(ACTION_IMAGE_REINSTALL, track(handleImageMenu));
+  app.action(HOME_ACTIONS.platform, track(handleHomeList("platform")));
+  app.action(HOME_ACTIONS.custom, track(handleHomeList("custom")));
+  app.action(HOME_ACTIONS.shared, track(handleHomeList("shared")));
+  app.action(HOME_ACTIONS.login, track(handleHomeLogin));
+  app.event("app_home_opened", track(handleAppHomeOpened));
+
+  // The backstop: handlers report their own failures; anything reaching here is a bug in wiring.
+  app.error(async (error) => {
+    services.logger.error({ err: error }, "unhandled error in a Slack listener");
+  });
+}

@@ -1,0 +1,165 @@
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+  webApi,
+} from "@slack/bolt";
+import { CompShareApiError, CompShareError } from "../../compshare/errors.ts";
+import { REGION_PATTERN, ZONE_PATTERN } from "../../config.ts";
+import { publishHome } from "../events/home.ts";
+import type { Messages } from "../i18n/messages.ts";
+import type { BotServices } from "../services.ts";
+import { beginTurn, reportError, type Turn } from "../turn.ts";
+import { LOGIN_ACTION, LOGIN_BLOCKS, loginModal, loginSavedModal } from "../views/keys.ts";
+
+/** Keys are printable ASCII without spaces; anything else is a paste accident. */
+const KEY_PATTERN = /^[\x21-\x7e]{10,256}$/;
+const PROJECT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Leaves room inside Slack's 3-second window for the store write and the answer. */
+const VERIFY_DEADLINE_MS = 2000;
+
+export async function openLoginModal(
+  services: BotServices,
+  turn: Turn,
+  client: webApi.WebClient,
+  triggerId: string,
+): Promise<void> {
+  const stored = await services.store.credentials.get(turn.teamId, turn.userId).catch(() => undefined);
+  await client.views.open({
+    trigger_id: triggerId,
+    view: loginModal(turn.view, {
+      region: stored?.region ?? services.config.compshare.region,
+      zone: stored?.zone ?? services.config.compshare.zone,
+      ...(stored ? { publicKey: stored.publicKey } : {}),
+      ...(stored?.projectId ? { projectId: stored.projectId } : {}),
+    }),
+  });
+}
+
+/** "Link API keys" on the Home tab. */
+export async function handleHomeLogin(
+  services: BotServices,
+  args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs,
+): Promise<void> {
+  const { ack, body, client } = args;
+  await ack();
+  const teamId = body.team?.id ?? body.user.team_id ?? "";
+  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "home_login" }, { maxWaitMs: 800 });
+  try {
+    await openLoginModal(services, turn, client, body.trigger_id);
+  } catch (error) {
+    // A modal that failed to open leaves nowhere to show the error; the log keeps it.
+    await reportError(turn, error, async () => undefined);
+  }
+}
+
+interface LoginValues {
+  publicKey: string;
+  privateKey: string;
+  region: string;
+  zone: string;
+  projectId: string | undefined;
+}
+
+type FieldErrors = Partial<Record<(typeof LOGIN_BLOCKS)[keyof typeof LOGIN_BLOCKS], string>>;
+
+function readValues(view: ViewSubmitAction["view"]): LoginValues {
+  const value = (block: string) => (view.state.values[block]?.[LOGIN_ACTION]?.value ?? "").trim();
+  const projectId = value(LOGIN_BLOCKS.projectId);
+  return {
+    publicKey: value(LOGIN_BLOCKS.publicKey),
+    privateKey: value(LOGIN_BLOCKS.privateKey),
+    region: value(LOGIN_BLOCKS.region),
+    zone: value(LOGIN_BLOCKS.zone),
+    projectId: projectId === "" ? undefined : projectId,
+  };
+}
+
+export function validateLoginValues(m: Messages, values: LoginValues): FieldErrors {
+  const errors: FieldErrors = {};
+  const e = m.login.errors;
+  if (!KEY_PATTERN.test(values.publicKey)) errors[LOGIN_BLOCKS.publicKey] = e.publicKeyFormat;
+  if (!KEY_PATTERN.test(values.privateKey)) errors[LOGIN_BLOCKS.privateKey] = e.privateKeyFormat;
+  if (!REGION_PATTERN.test(values.region)) errors[LOGIN_BLOCKS.region] = e.regionFormat;
+  if (!ZONE_PATTERN.test(values.zone)) errors[LOGIN_BLOCKS.zone] = e.zoneFormat;
+  if (values.projectId !== undefined && !PROJECT_PATTERN.test(values.projectId)) {
+    errors[LOGIN_BLOCKS.projectId] = e.projectFormat;
+  }
+  return errors;
+}
+
+/** Maps a failed verification call to the field the user should fix. */
+function verificationErrors(m: Messages, error: unknown): FieldErrors {
+  const e = m.login.errors;
+  if (error instanceof CompShareApiError) {
+    if (error.retCode === 171 || error.retCode === 170) return { [LOGIN_BLOCKS.privateKey]: e.signature };
+    if (error.retCode === 172) return { [LOGIN_BLOCKS.publicKey]: e.unknownUser };
+    if (error.retCode === 292) return { [LOGIN_BLOCKS.projectId]: e.projectNotFound };
+    const reason = m.errors.retCodes[error.retCode] ?? `RetCode ${error.retCode}`;
+    return { [LOGIN_BLOCKS.privateKey]: e.rejected(reason.replaceAll("`", "")) };
+  }
+  return { [LOGIN_BLOCKS.publicKey]: e.unreachable };
+}
+
+/**
+ * Checks the pair with one cheap signed read before storing it; every refusal goes back into
+ * the modal as an inline error, so the user fixes the field instead of starting over.
+ */
+export async function handleLoginSubmit(
+  services: BotServices,
+  args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs,
+): Promise<void> {
+  const { ack, body, view, client } = args;
+  const teamId = body.team?.id ?? body.user.team_id ?? "";
+  const values = readValues(view);
+  // The private key is now in memory; make sure no log line can ever carry it.
+  services.scrubber.add(values.privateKey);
+  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "login" }, { maxWaitMs: 300 });
+
+  const formatErrors = validateLoginValues(turn.m, values);
+  if (Object.keys(formatErrors).length > 0) {
+    await ack({ response_action: "errors", errors: formatErrors });
+    services.metrics.commandFinished("login", "user_error");
+    return;
+  }
+  try {
+    await services.compshare
+      .forAccount({
+        publicKey: values.publicKey,
+        privateKey: values.privateKey,
+        region: values.region,
+        zone: values.zone,
+        ...(values.projectId ? { projectId: values.projectId } : {}),
+      })
+      .describeImages({ Limit: 1 }, { deadlineMs: VERIFY_DEADLINE_MS });
+  } catch (error) {
+    if (!(error instanceof CompShareError)) throw error;
+    turn.log.info({ errCode: error.code, requestId: error.requestId }, "key verification refused");
+    await ack({ response_action: "errors", errors: verificationErrors(turn.m, error) });
+    services.metrics.commandFinished("login", error instanceof CompShareApiError ? "user_error" : "upstream");
+    await services.store.audit.append({
+      teamId,
+      actorId: turn.userId,
+      action: "keys.verify",
+      result: error instanceof CompShareApiError ? `retcode ${error.retCode}` : error.code,
+    });
+    return;
+  }
+  await services.store.credentials.upsert({
+    teamId,
+    userId: turn.userId,
+    publicKey: values.publicKey,
+    privateKey: values.privateKey,
+    region: values.region,
+    zone: values.zone,
+    ...(values.projectId ? { projectId: values.projectId } : {}),
+  });
+  await ack({ response_action: "update", view: loginSavedModal(turn.view, values) });
+  services.metrics.commandFinished("login", "ok");
+  turn.log.info("keys linked");
+  await services.store.audit.append({ teamId, actorId: turn.userId, action: "keys.link", result: "ok" });
+  await publishHome(services, turn, client);
+}

@@ -1,0 +1,20 @@
+import type { CompShareApi } from "../compshare/client.ts";
+import type { Config } from "../config.ts";
+import type { Logger, SecretScrubber } from "../log.ts";
+import type { Store } from "../store/types.ts";
+import type { LocaleResolver } from "./i18n/locale-resolver.ts";
+import type { InFlight } from "./in-flight.ts";
+import type { Metrics } from "./metrics.ts";
+
+/** Everything a handler may use, injected once at start so tests need no module mocking. */
+export interface BotServices {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly scrubber: SecretScrubber;
+  readonly store: Store;
+  readonly compshare: CompShareApi;
+  readonly clock: () => number;
+  readonly metrics: Metrics;
+  readonly locales: LocaleResolver;
+  readonly inFlight: InFlight;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type RunningBot, startBot } from "../../src/bot.ts";
+import { parseConfig } from "../../src/config.ts";
+import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
+import { LOGIN_ACTION, LOGIN_BLOCKS, LOGIN_CALLBACK } from "../../src/slack/views/keys.ts";
+import { memoryLogger } from "../helpers/memory-log.ts";
+import { FAKE_TEAM_ID, FakeSlack } from "./fake-slack.ts";
+import { type Actor, SlackSender } from "./slack-requests.ts";
+
+/**
+ * The end-to-end rig: the real bot (real Bolt HTTP receiver, real store on a SQLite file in a
+ * temp dir, real CompShare client) on a loopback port, a fake Slack Web API that records every
+ * call, and the CompShare simulator. Tests speak to the bot only as Slack would.
+ */
+export interface Harness {
+  bot: RunningBot;
+  slack: FakeSlack;
+  sim: Simulator;
+  send: SlackSender;
+  logs: ReturnType<typeof memoryLogger>;
+  /** Every secret the rig created, for the leak scans. */
+  secrets: string[];
+  dataDir: string;
+  baseUrl: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+  /** Links the simulator's demo keys (or the given pair) to a Slack user through the real modal. */
+  login(actor: Actor, keys?: { publicKey: string; privateKey: string }): Promise<void>;
+  /** Every byte of the database files (SQLite file, WAL, SHM). */
+  databaseBytes(): Promise<Buffer>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Slack users and their locales. */
+  users?: Record<string, string>;
+  /** Reuse a simulator (several bots on one cloud). */
+  sim?: Simulator;
+  /** Reuse a fake Slack (several bots on one workspace). */
+  slack?: FakeSlack;
+  clock?: () => number;
+}
+
+export const ALICE: Actor = { userId: "U0ALICE01", teamId: FAKE_TEAM_ID, channelId: "C0WORK001" };
+export const BOB: Actor = { userId: "U0BOB0001", teamId: FAKE_TEAM_ID, channelId: "C0WORK001" };
+export const WEI: Actor = { userId: "U0WEI0001", teamId: FAKE_TEAM_ID, channelId: "C0WORK001" };
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const slack = options.slack ?? (await FakeSlack.start());
+  const sim = options.sim ?? (await startSimulator({ port: 0 }));
+  for (const [userId, locale] of Object.entries({
+    [ALICE.userId]: "en-US",
+    [BOB.userId]: "en-GB",
+    [WEI.userId]: "zh-CN",
+    ...options.users,
+  })) {
+    if (!slack.users.has(userId)) slack.users.set(userId, { locale });
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), "compshare-bot-e2e-"));
+  const signingSecret = randomBytes(16).toString("hex");
+  const botToken = `xoxb-1000000001-2000000002-${randomBytes(12).toString("hex")}`;
+  const credentialsKey = randomBytes(32).toString("base64");
+  const env: Record<string, string> = {
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    COMPSHARE_API_URL: sim.url,
+    CREDENTIALS_KEY: credentialsKey,
+    DATABASE_URL: `sqlite:${join(dataDir, "bot.sqlite")}`,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  };
+  const parsed = parseConfig(env);
+  if (!parsed.ok) throw new Error(`harness config: ${JSON.stringify(parsed.problems)}`);
+  const logs = memoryLogger(parsed.config.logLevel);
+  const secrets = [signingSecret, botToken, credentialsKey, sim.demoAccount.privateKey, sim.otherAccount.privateKey];
+  logs.scrubber.add(signingSecret, botToken, credentialsKey);
+  const bot = await startBot({
+    config: parsed.config,
+    logger: logs.logger,
+    scrubber: logs.scrubber,
+    port: 0,
+    webClient: { retries: 0, timeoutMs: 5_000 },
+    drainTimeoutMs: 5_000,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const baseUrl = `http://127.0.0.1:${bot.port}`;
+  const send = new SlackSender(baseUrl, signingSecret, slack);
+
+  return {
+    bot,
+    slack,
+    sim,
+    send,
+    logs,
+    secrets,
+    dataDir,
+    baseUrl,
+    env,
+    async stop() {
+      await bot.stop();
+      if (!options.sim) await sim.close();
+      if (!options.slack) await slack.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    async login(actor, keys = sim.demoAccount) {
+      const response = await send.submitView(actor, {
+        callback_id: LOGIN_CALLBACK,
+        values: {
+          [LOGIN_BLOCKS.publicKey]: { [LOGIN_ACTION]: { type: "plain_text_input", value: keys.publicKey } },
+          [LOGIN_BLOCKS.privateKey]: { [LOGIN_ACTION]: { type: "plain_text_input", value: keys.privateKey } },
+          [LOGIN_BLOCKS.region]: { [LOGIN_ACTION]: { type: "plain_text_input", value: "cn-wlcb" } },
+          [LOGIN_BLOCKS.zone]: { [LOGIN_ACTION]: { type: "plain_text_input", value: "cn-wlcb-01" } },
+          [LOGIN_BLOCKS.projectId]: { [LOGIN_ACTION]: { type: "plain_text_input", value: null } },
+        },
+      });
+      const body = response.json() as { response_action?: string };
+      if (response.status !== 200 || body.response_action !== "update") {
+        throw new Error(`login failed: ${response.status} ${response.text}`);
+      }
+    },
+    async databaseBytes() {
+      const files = (await readdir(dataDir)).filter((f) => f.startsWith("bot.sqlite"));
+      return Buffer.concat(await Promise.all(files.map((f) => readFile(join(dataDir, f)))));
+    },
+  };
+}
+
+/** Everything the bot sent into Slack, as one string, for assertions and leak scans. */
+export function everythingSentToSlack(slack: FakeSlack): string {
+  return JSON.stringify({
+    calls: slack.calls.map((c) => ({ method: c.method, args: c.args })),
+    responses: slack.responses,
+  });
+}
