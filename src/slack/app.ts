@@ -5,8 +5,11 @@ import { handleCompshareCommand } from "./commands/compshare-command.ts";
 import { handleAppHomeOpened } from "./events/home.ts";
 import { operationalRoutes, portOf, serveRoutes } from "./http-routes.ts";
 import { handleHomeList, handleImageMenu, handleListPage } from "./interactions/image-lists.ts";
+import { registerImageUpdate } from "./interactions/image-update.ts";
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
+import { registerReinstall } from "./interactions/reinstall.ts";
 import type { BotServices } from "./services.ts";
+import { tracked } from "./tracked.ts";
 import { HOME_ACTIONS } from "./views/home.ts";
 import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
 import { ACTION_IMAGE_MENU, ACTION_LIST_PAGE } from "./views/image-list.ts";
@@ -121,6 +124,8 @@ function register(app: App, services: BotServices): void {
   app.action(HOME_ACTIONS.shared, track(handleHomeList("shared")));
   app.action(HOME_ACTIONS.login, track(handleHomeLogin));
   app.event("app_home_opened", track(handleAppHomeOpened));
+  registerImageUpdate(app, services);
+  registerReinstall(app, services);
 
   // The backstop: handlers report their own failures; anything reaching here is a bug in wiring.
   app.error(async (error) => {

@@ -2,7 +2,9 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { accountFor } from "../../domain/accounts.ts";
 import { findImage } from "../../domain/image-search.ts";
 import { publishHome } from "../events/home.ts";
+import { startImageUpdate } from "../interactions/image-update.ts";
 import { openLoginModal } from "../interactions/login.ts";
+import { startReinstallRequest } from "../interactions/reinstall.ts";
 import { type MessageReply, messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import type { BotServices } from "../services.ts";
@@ -24,7 +26,7 @@ export async function handleCompshareCommand(services: BotServices, args: Comman
   const { command, ack, respond } = args;
   await ack();
   const parsed = parseCommand(command.text ?? "");
-  const opensModal = parsed.kind === "login";
+  const opensModal = parsed.kind === "login" || parsed.kind === "update" || parsed.kind === "reinstall";
   const turn = await beginTurn(
     services,
     { teamId: command.team_id, userId: command.user_id, what: `command:${parsed.kind}` },
@@ -109,10 +111,27 @@ async function runSubcommand(
       return "ok";
     }
     case "update":
-      await reply.send(noticeMessage(turn.view, turn.m.notBuilt.edit));
+      await startImageUpdate(
+        services,
+        turn,
+        args.client,
+        { triggerId: args.command.trigger_id, push: false },
+        parsed.imageId,
+        reply.send,
+      );
       return "ok";
     case "reinstall":
-      await reply.send(noticeMessage(turn.view, turn.m.notBuilt.reinstall));
+      await startReinstallRequest(
+        services,
+        turn,
+        args.client,
+        { triggerId: args.command.trigger_id, push: false },
+        {
+          ...(parsed.instanceId ? { instanceId: parsed.instanceId } : {}),
+          ...(parsed.imageId ? { imageId: parsed.imageId } : {}),
+        },
+        reply.send,
+      );
       return "ok";
   }
 }

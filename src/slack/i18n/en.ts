@@ -1,3 +1,6 @@
+import { reinstallEn } from "./reinstall-messages.ts";
+import { updateEn } from "./update-messages.ts";
+
 /**
  * English catalogue: the source of truth for message keys. Every other catalogue must have
  * the same shape (checked by the type of zhCN). Values are plain strings or small functions;
@@ -142,10 +145,8 @@ export const en = {
 
   imageTypes: { System: "System", App: "App", Custom: "Custom", Community: "Community" } as Record<string, string>,
 
-  notBuilt: {
-    edit: "Editing images from Slack is not available in this version yet.",
-    reinstall: "Reinstall requests are not available in this version yet.",
-  },
+  update: updateEn,
+  reinstall: reinstallEn,
 
   home: {
     title: "CompShare",

@@ -1,4 +1,6 @@
 import type { Messages } from "./en.ts";
+import { reinstallZhCN } from "./reinstall-messages.ts";
+import { updateZhCN } from "./update-messages.ts";
 
 export const zhCN: Messages = {
   sandboxBanner:
@@ -136,10 +138,8 @@ export const zhCN: Messages = {
 
   imageTypes: { System: "系统镜像", App: "应用镜像", Custom: "自制镜像", Community: "社区镜像" },
 
-  notBuilt: {
-    edit: "当前版本尚不支持在 Slack 中编辑镜像。",
-    reinstall: "当前版本尚不支持重装申请。",
-  },
+  update: updateZhCN,
+  reinstall: reinstallZhCN,
 
   home: {
     title: "优云智算",

@@ -17,6 +17,9 @@ import { imageDetailMessage } from "../views/image-detail.ts";
 import { decodeImageMenuValue, imageListMessage, imageListModal, listTitle } from "../views/image-list.ts";
 import { decodeListState, type ImageListKind, type ListState } from "../views/list-state.ts";
 import { imageDetailModal, loadingModal, noticeModal } from "../views/modals.ts";
+import type { MessagePayload } from "../views/view-context.ts";
+import { startImageUpdate } from "./image-update.ts";
+import { startReinstallRequest } from "./reinstall.ts";
 
 type ActionArgs<A extends BlockAction = BlockAction> = SlackActionMiddlewareArgs<A> & AllMiddlewareArgs;
 
@@ -118,12 +121,21 @@ export async function handleImageMenu(
         await show(turn.m.lists.pageGone);
         return "user_error";
       }
+      const trigger = { triggerId: body.trigger_id, push: modal !== undefined };
+      const notify = async (payload: MessagePayload) => {
+        if (modal)
+          await client.views.push({
+            trigger_id: body.trigger_id,
+            view: noticeModal(turn.view, turn.m.lists.details, payload.text),
+          });
+        else await reply.send(payload);
+      };
       if (choice.verb === "edit") {
-        await show(turn.m.notBuilt.edit);
+        await startImageUpdate(services, turn, client, trigger, choice.imageId, notify);
         return "ok";
       }
       if (choice.verb === "reinstall") {
-        await show(turn.m.notBuilt.reinstall);
+        await startReinstallRequest(services, turn, client, trigger, { imageId: choice.imageId }, notify);
         return "ok";
       }
       const { client: compshare } = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
