@@ -1,0 +1,369 @@
+import { createHash } from "node:crypto";
+import { type AccountInput, AccountRegistry, type SimAccount } from "./accounts.ts";
+
+export type ImageType = "System" | "App" | "Custom" | "Community";
+export type ImageStatus = "Making" | "Available" | "UnAvailable" | "Reviewing" | "Offline";
+export type InstanceState =
+  | "Running"
+  | "Stopped"
+  | "Starting"
+  | "Stopping"
+  | "Rebooting"
+  | "Initializing"
+  | "Install Fail"
+  | "Resizing"
+  | "";
+
+export interface Softwares {
+  CUDAVersion: string;
+  Framework: string;
+  FrameworkVersion: string;
+  Applications: string[];
+}
+
+/** An image as DESIGN §3 "Image record" describes it; field names are the wire names. */
+export interface ImageRecord {
+  CompShareImageId: string;
+  Name: string;
+  ImageType: ImageType;
+  Author: string;
+  Status: ImageStatus;
+  Tags: string[];
+  Description: string;
+  Readme: string;
+  Visibility: 0 | 1;
+  /** Yuan per hour; absent on a private image nobody priced yet. */
+  Price?: number;
+  Cover: string;
+  /** MB. */
+  Size: number;
+  /** Seconds since the epoch, as the API sends them. */
+  CreateTime: number;
+  PubTime: number;
+  VersionName: string;
+  VersionDesc: string;
+  GroupId: string;
+  AutoStart: boolean;
+  Softwares: Softwares;
+  Owner: { AccountId: string; AccountName: string };
+  SourceGpuType: string;
+  SupportedGpuTypes: string[];
+}
+
+export interface InstanceRecord {
+  UHostId: string;
+  Name: string;
+  State: InstanceState;
+  GpuType: string;
+  GPU: number;
+  CPU: number;
+  /** MB. */
+  Memory: number;
+  Zone: string;
+  CompShareImageId: string;
+  CompShareImageName: string;
+  CreateTime: number;
+  ExpireTime: number;
+  ChargeType: string;
+}
+
+export interface ReinstallRecord {
+  UHostId: string;
+  CompShareImageId: string;
+  previousImageId: string;
+  accountId: string;
+  /** ms epoch, from the simulator's clock. */
+  at: number;
+}
+
+/** The fields UpdateCompShareImage may change; absent ones stay as they are. */
+export type ImagePatch = Partial<
+  Pick<
+    ImageRecord,
+    | "Name"
+    | "Description"
+    | "Visibility"
+    | "Price"
+    | "Cover"
+    | "Readme"
+    | "Tags"
+    | "GroupId"
+    | "VersionName"
+    | "VersionDesc"
+    | "SupportedGpuTypes"
+    | "AutoStart"
+  >
+>;
+
+export type ImageFields = Partial<Omit<ImageRecord, "CompShareImageId" | "Owner">>;
+export type InstanceFields = Partial<Omit<InstanceRecord, "UHostId">>;
+
+/** The vendor page: "同一实例的操作存在并发锁(10 分钟 TTL)". */
+export const OPERATION_LOCK_MS = 10 * 60 * 1000;
+
+export class UnknownEntityError extends Error {
+  readonly code = "SIMULATOR_UNKNOWN_ENTITY";
+  constructor(kind: "image" | "instance" | "account", id: string) {
+    super(`no ${kind} ${id} in the simulator`);
+    this.name = "UnknownEntityError";
+  }
+}
+
+/**
+ * The simulator's in-memory model. Reads return copies, so a caller cannot change the model
+ * behind its back; changes go through the methods.
+ *
+ * For tests, to read and drive the model:
+ *   addAccount(input?)                    a fresh account with no images or instances
+ *   getImage(imageId)                     one image by id, any owner (undefined when unknown)
+ *   listPlatformImages()                  the System and App images every account sees
+ *   listCustomImages(accountId)           the images the account owns
+ *   listSharedImages(accountId)           the images other accounts shared with it
+ *   addCustomImage(accountId, fields?)    a new image owned by the account (Status defaults to Available)
+ *   shareImage(imageId, accountId)        share an image with another account
+ *   setImageStatus(imageId, status)       e.g. "Making" or "UnAvailable"
+ *   getInstance(uhostId)                  one instance by id
+ *   listInstances(accountId)              the account's instances
+ *   addInstance(accountId, fields?)       a new instance (State defaults to Stopped)
+ *   setInstanceState(uhostId, state)      e.g. "Running" or "Install Fail"
+ *   lastReinstall() / listReinstalls()    what ReinstallCompShareInstance applied, newest last
+ *   operationLockedUntil(uhostId)         ms epoch the per-instance lock ends, undefined when free
+ *   clearOperationLock(uhostId)           end the 10-minute lock now
+ */
+export class SimulatorState {
+  readonly #clock: () => number;
+  readonly #accounts = new AccountRegistry();
+  readonly #images = new Map<string, ImageRecord>();
+  readonly #sharedWith = new Map<string, Set<string>>();
+  readonly #instances = new Map<string, InstanceRecord>();
+  readonly #instanceOwners = new Map<string, string>();
+  readonly #lockedUntil = new Map<string, number>();
+  readonly #reinstalls: ReinstallRecord[] = [];
+  #imageSequence = 0;
+  #instanceSequence = 0;
+
+  constructor(options: { clock: () => number }) {
+    this.#clock = options.clock;
+  }
+
+  /** ms epoch from the injected clock. */
+  now(): number {
+    return this.#clock();
+  }
+
+  addAccount(input?: AccountInput): SimAccount {
+    return this.#accounts.add(input);
+  }
+
+  findAccountByPublicKey(publicKey: string): SimAccount | undefined {
+    const account = this.#accounts.byPublicKey(publicKey);
+    return account === undefined ? undefined : { ...account };
+  }
+
+  getImage(imageId: string): ImageRecord | undefined {
+    const image = this.#images.get(imageId);
+    return image === undefined ? undefined : structuredClone(image);
+  }
+
+  listPlatformImages(): ImageRecord[] {
+    return this.#selectImages((image) => isPlatformImage(image));
+  }
+
+  listCustomImages(accountId: string): ImageRecord[] {
+    return this.#selectImages((image) => !isPlatformImage(image) && image.Owner.AccountId === accountId);
+  }
+
+  listSharedImages(accountId: string): ImageRecord[] {
+    return this.#selectImages((image) => this.#sharedWith.get(image.CompShareImageId)?.has(accountId) === true);
+  }
+
+  isSharedWith(imageId: string, accountId: string): boolean {
+    return this.#sharedWith.get(imageId)?.has(accountId) === true;
+  }
+
+  /** Used by the demo data; platform images belong to no simulator account. */
+  addPlatformImage(fields: ImageFields & Pick<ImageRecord, "Name" | "Owner">): ImageRecord {
+    const { Owner, ...rest } = fields;
+    return this.#insertImage({
+      ...this.#imageDefaults(Owner),
+      ImageType: "System",
+      Visibility: 1,
+      ...definedOnly(rest),
+    });
+  }
+
+  addCustomImage(accountId: string, fields: ImageFields = {}): ImageRecord {
+    const account = this.#accounts.byId(accountId);
+    if (account === undefined) throw new UnknownEntityError("account", accountId);
+    const owner = { AccountId: account.accountId, AccountName: account.accountName };
+    return this.#insertImage({ ...this.#imageDefaults(owner), ...definedOnly(fields) });
+  }
+
+  shareImage(imageId: string, accountId: string): void {
+    this.#requireImage(imageId);
+    if (this.#accounts.byId(accountId) === undefined) throw new UnknownEntityError("account", accountId);
+    const accounts = this.#sharedWith.get(imageId) ?? new Set<string>();
+    accounts.add(accountId);
+    this.#sharedWith.set(imageId, accounts);
+  }
+
+  setImageStatus(imageId: string, status: ImageStatus): void {
+    this.#requireImage(imageId).Status = status;
+  }
+
+  updateImage(imageId: string, patch: ImagePatch): ImageRecord {
+    const image = this.#requireImage(imageId);
+    for (const [field, value] of Object.entries(patch)) {
+      if (value !== undefined) Object.assign(image, { [field]: structuredClone(value) });
+    }
+    if (patch.Visibility === 1 && image.PubTime === 0) image.PubTime = Math.floor(this.now() / 1000);
+    return structuredClone(image);
+  }
+
+  getInstance(uhostId: string): InstanceRecord | undefined {
+    const instance = this.#instances.get(uhostId);
+    return instance === undefined ? undefined : { ...instance };
+  }
+
+  instanceOwner(uhostId: string): string | undefined {
+    return this.#instanceOwners.get(uhostId);
+  }
+
+  listInstances(accountId: string): InstanceRecord[] {
+    const out: InstanceRecord[] = [];
+    for (const [id, instance] of this.#instances) {
+      if (this.#instanceOwners.get(id) === accountId) out.push({ ...instance });
+    }
+    return out;
+  }
+
+  addInstance(accountId: string, fields: InstanceFields = {}): InstanceRecord {
+    if (this.#accounts.byId(accountId) === undefined) throw new UnknownEntityError("account", accountId);
+    const sequence = this.#instanceSequence++;
+    const imageId = fields.CompShareImageId ?? this.#images.keys().next().value ?? "";
+    const instance: InstanceRecord = {
+      UHostId: `uhost-${shortHash(`instance-${sequence}`, 8)}`,
+      Name: `instance-${sequence + 1}`,
+      State: "Stopped",
+      GpuType: "4090",
+      GPU: 1,
+      CPU: 16,
+      Memory: 65_536,
+      Zone: "cn-wlcb-01",
+      CompShareImageId: imageId,
+      CompShareImageName: this.#images.get(imageId)?.Name ?? "",
+      CreateTime: Math.floor(this.now() / 1000),
+      ExpireTime: 0,
+      ChargeType: "Dynamic",
+      ...definedOnly(fields),
+    };
+    this.#instances.set(instance.UHostId, instance);
+    this.#instanceOwners.set(instance.UHostId, accountId);
+    return { ...instance };
+  }
+
+  setInstanceState(uhostId: string, state: InstanceState): void {
+    this.#requireInstance(uhostId).State = state;
+  }
+
+  operationLockedUntil(uhostId: string): number | undefined {
+    const until = this.#lockedUntil.get(uhostId);
+    return until !== undefined && this.now() < until ? until : undefined;
+  }
+
+  clearOperationLock(uhostId: string): void {
+    this.#lockedUntil.delete(uhostId);
+  }
+
+  /** Applies a reinstall the handler has already checked, and takes the per-instance lock. */
+  reinstall(uhostId: string, imageId: string, accountId: string): ReinstallRecord {
+    const instance = this.#requireInstance(uhostId);
+    const image = this.#requireImage(imageId);
+    const at = this.now();
+    const record: ReinstallRecord = {
+      UHostId: uhostId,
+      CompShareImageId: imageId,
+      previousImageId: instance.CompShareImageId,
+      accountId,
+      at,
+    };
+    instance.CompShareImageId = image.CompShareImageId;
+    instance.CompShareImageName = image.Name;
+    this.#lockedUntil.set(uhostId, at + OPERATION_LOCK_MS);
+    this.#reinstalls.push(record);
+    return { ...record };
+  }
+
+  lastReinstall(): ReinstallRecord | undefined {
+    const last = this.#reinstalls.at(-1);
+    return last === undefined ? undefined : { ...last };
+  }
+
+  listReinstalls(): ReinstallRecord[] {
+    return this.#reinstalls.map((record) => ({ ...record }));
+  }
+
+  #selectImages(keep: (image: ImageRecord) => boolean): ImageRecord[] {
+    const out: ImageRecord[] = [];
+    for (const image of this.#images.values()) if (keep(image)) out.push(structuredClone(image));
+    return out;
+  }
+
+  #requireImage(imageId: string): ImageRecord {
+    const image = this.#images.get(imageId);
+    if (image === undefined) throw new UnknownEntityError("image", imageId);
+    return image;
+  }
+
+  #requireInstance(uhostId: string): InstanceRecord {
+    const instance = this.#instances.get(uhostId);
+    if (instance === undefined) throw new UnknownEntityError("instance", uhostId);
+    return instance;
+  }
+
+  #insertImage(image: ImageRecord): ImageRecord {
+    this.#images.set(image.CompShareImageId, image);
+    return structuredClone(image);
+  }
+
+  #imageDefaults(owner: ImageRecord["Owner"]): ImageRecord {
+    const sequence = this.#imageSequence++;
+    return {
+      CompShareImageId: `compshareImage-${shortHash(`image-${sequence}`, 10)}`,
+      Name: `image-${sequence + 1}`,
+      ImageType: "Custom",
+      Author: owner.AccountName,
+      Status: "Available",
+      Tags: [],
+      Description: "",
+      Readme: "",
+      Visibility: 0,
+      Cover: "",
+      Size: 30_720,
+      CreateTime: Math.floor(this.now() / 1000),
+      PubTime: 0,
+      VersionName: "v1",
+      VersionDesc: "",
+      GroupId: `group-${shortHash(`group-${sequence}`, 8)}`,
+      AutoStart: false,
+      Softwares: { CUDAVersion: "12.4", Framework: "PyTorch", FrameworkVersion: "2.4.0", Applications: [] },
+      Owner: { ...owner },
+      SourceGpuType: "4090",
+      SupportedGpuTypes: [],
+    };
+  }
+}
+
+export function isPlatformImage(image: Pick<ImageRecord, "ImageType">): boolean {
+  return image.ImageType === "System" || image.ImageType === "App";
+}
+
+/** A field passed as undefined means "use the default", not "erase it". */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Deterministic ids: the same model built twice gets the same ids. */
+function shortHash(text: string, length: number): string {
+  return createHash("sha1").update(text).digest("hex").slice(0, length);
+}
