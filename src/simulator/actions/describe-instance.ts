@@ -1,0 +1,20 @@
+import { page, readIndexedList, readOptionalString, readPaging } from "../param-readers.ts";
+import { instanceView } from "../views.ts";
+import type { ActionDefinition } from "./action.ts";
+
+/** The caller's instances, optionally narrowed to `UHostIds.N` and to one Zone. */
+export const describeCompShareInstance: ActionDefinition = {
+  required: ["Region"],
+  handle({ params, account, state }) {
+    const paging = readPaging(params);
+    const ids = readIndexedList(params, "UHostIds");
+    const zone = readOptionalString(params, "Zone");
+    const matching = state
+      .listInstances(account.accountId)
+      .filter(
+        (instance) =>
+          (ids === undefined || ids.includes(instance.UHostId)) && (zone === undefined || instance.Zone === zone),
+      );
+    return { TotalCount: matching.length, UHostSet: page(matching, paging).map(instanceView) };
+  },
+};

@@ -1,0 +1,10 @@
+import type { ActionDefinition } from "./action.ts";
+import { imageListAnswer } from "./image-list.ts";
+
+/** Images other accounts shared with the caller. */
+export const describeCompShareSharingImages: ActionDefinition = {
+  required: ["Region"],
+  handle({ params, account, state }) {
+    return imageListAnswer(state.listSharedImages(account.accountId), params);
+  },
+};
