@@ -18,7 +18,7 @@ const STATUS_CHECK =
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({
     version: 1,
-    name: "2025-01-initial",
+    name: "2026-11-initial-schema",
     sqlite: `
 CREATE TABLE credentials (
   team_id TEXT NOT NULL,
