@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { parseSimulatorArgs, runSimulatorCommand, SIMULATOR_USAGE } from "../../src/cli/simulator-command.ts";
+import { startSimulator } from "../../src/simulator/simulator.ts";
+import { memoryLogger } from "../helpers/memory-log.ts";
+import { call } from "../simulator/sim-client.ts";
+
+/** A CliIo writing into strings, with a way to wait for a line instead of sleeping. */
+function bufferIo() {
+  let out = "";
+  let err = "";
+  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  return {
+    io: {
+      out(text: string) {
+        out += `${text}\n`;
+        for (const waiter of waiters) {
+          const match = out.match(waiter.pattern);
+          if (match) waiter.resolve(match);
+        }
+      },
+      err(text: string) {
+        err += `${text}\n`;
+      },
+    },
+    out: () => out,
+    err: () => err,
+    waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+      const match = out.match(pattern);
+      return match ? Promise.resolve(match) : new Promise((resolve) => waiters.push({ pattern, resolve }));
+    },
+  };
+}
+
+describe("compshare-bot simulator", () => {
+  it("prints the URL and the labelled demo keys, serves them, and stops on its signal", async () => {
+    const buffer = bufferIo();
+    const stop = new AbortController();
+    const log = memoryLogger("debug");
+    const exit = runSimulatorCommand(["--port", "0"], buffer.io, {}, { stop: stop.signal, logger: log.logger });
+
+    const [, url] = (await buffer.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) ?? [];
+    const text = buffer.out();
+    const publicKey = /public key:\s+(\S+)/.exec(text)?.[1] ?? "";
+    const privateKey = /private key:\s+(\S+)/.exec(text)?.[1] ?? "";
+    expect(publicKey).toBe("compshare-demo-public-key");
+    expect(privateKey).toHaveLength(40);
+    expect(text).toContain(
+      `export COMPSHARE_API_URL=${url} COMPSHARE_PUBLIC_KEY=${publicKey} COMPSHARE_PRIVATE_KEY=${privateKey}`,
+    );
+    expect(text).toContain("compshare-bot call DescribeCompShareImages Region=cn-wlcb Limit=100");
+
+    const reply = await call({ url: url ?? "" }, { publicKey, privateKey }, "DescribeCompShareImages", { Limit: 100 });
+    expect(reply.body).toMatchObject({ RetCode: 0 });
+    expect(log.records().some((line) => line.action === "DescribeCompShareImages")).toBe(true);
+    expect(log.text()).not.toContain(privateKey);
+
+    stop.abort();
+    expect(await exit).toBe(0);
+    expect(buffer.err()).toBe("");
+    await expect(fetch(url ?? "", { method: "POST" })).rejects.toThrow(TypeError);
+  });
+
+  it.each([[["--port", "abc"]], [["--port"]], [["--port", "70000"]], [["--port=-1"]], [["--bogus"]]])(
+    "refuses %j with usage and exit code 2",
+    async (args) => {
+      const buffer = bufferIo();
+      expect(await runSimulatorCommand(args, buffer.io, {}, { stop: AbortSignal.abort() })).toBe(2);
+      expect(buffer.err()).toContain(SIMULATOR_USAGE);
+      expect(buffer.out()).toBe("");
+    },
+  );
+
+  it("prints usage for --help", async () => {
+    const buffer = bufferIo();
+    expect(await runSimulatorCommand(["--help"], buffer.io, {})).toBe(0);
+    expect(buffer.out()).toContain(SIMULATOR_USAGE);
+  });
+
+  it("says so when the port is taken, with exit code 1", async () => {
+    const taken = await startSimulator({ demoData: false });
+    try {
+      const port = new URL(taken.url).port;
+      const buffer = bufferIo();
+      const code = await runSimulatorCommand(["--port", port], buffer.io, {}, { stop: AbortSignal.abort() });
+      expect(code).toBe(1);
+      expect(buffer.err()).toContain(`Port ${port}`);
+      expect(buffer.err()).toContain("--port");
+    } finally {
+      await taken.close();
+    }
+  });
+
+  it("parses --port N and --port=N, defaulting to 8787", () => {
+    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787 });
+    expect(parseSimulatorArgs(["--port", "9000"])).toEqual({ kind: "run", port: 9000 });
+    expect(parseSimulatorArgs(["--port=0"])).toEqual({ kind: "run", port: 0 });
+  });
+});
