@@ -72,14 +72,16 @@ class PostgresDriver implements SqlDriver {
    * and the first one in applies the migrations while the others wait and then find none left.
    */
   withMigrationLock<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    return this.#withClient(async (session) => {
+    return this.#withClient(async (session, markBroken) => {
       const key = advisoryLockKey(this.#options.schema ?? "");
       await session.query("SELECT pg_advisory_lock(?::bigint)", [key]);
       try {
         if (this.#options.schema !== undefined) await this.#ensureSchema(session, this.#options.schema);
         return await work(session);
       } finally {
-        await session.query("SELECT pg_advisory_unlock(?::bigint)", [key]);
+        // A session lock outlives a pooled connection's checkout: if unlocking fails, drop the
+        // connection so the server releases the lock, and keep the original error.
+        await session.query("SELECT pg_advisory_unlock(?::bigint)", [key]).catch(markBroken);
       }
     });
   }
@@ -95,7 +97,8 @@ class PostgresDriver implements SqlDriver {
     if (found.length === 0) await session.script(`CREATE SCHEMA "${schema}"`);
   }
 
-  async #withClient<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  /** `markBroken` flags a connection in an unknown state (a failed ROLLBACK or unlock) so the pool drops it. */
+  async #withClient<T>(work: (session: SqlSession, markBroken: (error: unknown) => void) => Promise<T>): Promise<T> {
     this.#assertOpen();
     let client: pg.PoolClient;
     try {
@@ -104,15 +107,17 @@ class PostgresDriver implements SqlDriver {
       throw this.#toStoreError(error);
     }
     let broken: Error | undefined;
+    const markBroken = (error: unknown) => {
+      broken = error instanceof Error ? error : new Error(String(error));
+    };
     try {
-      return await work(this.#sessionOn(client, (error) => (broken = error)));
+      return await work(this.#sessionOn(client, markBroken), markBroken);
     } finally {
       client.release(broken);
     }
   }
 
-  /** `onBroken` marks a connection whose state is unknown (a failed ROLLBACK) so the pool drops it. */
-  #sessionOn(client: pg.PoolClient, onBroken: (error: Error) => void): SqlSession {
+  #sessionOn(client: pg.PoolClient, markBroken: (error: unknown) => void): SqlSession {
     const query = async (sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> => {
       try {
         return (await client.query(numberPlaceholders(sql), [...params])).rows;
@@ -130,9 +135,7 @@ class PostgresDriver implements SqlDriver {
           await query("COMMIT");
           return result;
         } catch (error) {
-          await query("ROLLBACK").catch((rollbackError: unknown) =>
-            onBroken(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))),
-          );
+          await query("ROLLBACK").catch(markBroken);
           throw error;
         }
       },
