@@ -63,7 +63,7 @@ function supportLine(m: Messages, error: CompShareError): string | undefined {
   const retCode = error instanceof CompShareApiError ? String(error.retCode) : undefined;
   if (retCode !== undefined && error.requestId) return m.errors.support(retCode, escapeMrkdwn(error.requestId));
   if (retCode !== undefined) return m.errors.supportNoRequestId(retCode);
-  if (error.requestId) return m.errors.support("—", escapeMrkdwn(error.requestId));
+  if (error.requestId) return m.errors.requestIdOnly(escapeMrkdwn(error.requestId));
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type RunningBot, startBot } from "../../src/bot.ts";
 import { parseConfig } from "../../src/config.ts";
 import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
+import type { WebClientPolicy } from "../../src/slack/app.ts";
 import { LOGIN_ACTION, LOGIN_BLOCKS, LOGIN_CALLBACK } from "../../src/slack/views/keys.ts";
 import { memoryLogger } from "../helpers/memory-log.ts";
 import { FAKE_TEAM_ID, FakeSlack } from "./fake-slack.ts";
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   /** Reuse a fake Slack (several bots on one workspace). */
   slack?: FakeSlack;
   clock?: () => number;
+  /** Slack Web API retries; none by default so failures show at once. */
+  webClient?: WebClientPolicy;
 }
 
 export const ALICE: Actor = { userId: "U0ALICE01", teamId: FAKE_TEAM_ID, channelId: "C0WORK001" };
@@ -83,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: logs.logger,
     scrubber: logs.scrubber,
     port: 0,
-    webClient: { retries: 0, timeoutMs: 5_000 },
+    webClient: options.webClient ?? { retries: 0, timeoutMs: 5_000 },
     drainTimeoutMs: 5_000,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -129,10 +132,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Everything the bot sent into Slack, as one string, for assertions and leak scans. */
+/**
+ * Everything the bot put into Slack messages, views and replies, as one string, for assertions and
+ * leak scans. The `token` argument is left out: it is how the Web API authenticates the bot, not content.
+ */
 export function everythingSentToSlack(slack: FakeSlack): string {
-  return JSON.stringify({
-    calls: slack.calls.map((c) => ({ method: c.method, args: c.args })),
-    responses: slack.responses,
-  });
+  const calls = slack.calls.map(({ method, args: { token: _token, ...args } }) => ({ method, args }));
+  return JSON.stringify({ calls, responses: slack.responses });
 }

@@ -175,6 +175,7 @@ export const en = {
     invalidRequest: (details: string) => `The request was not sent because some values are not valid: ${details}`,
     api: (message: string) => `CompShare said: ${message}`,
     support: (retCode: string, requestId: string) => `RetCode ${retCode} · request id \`${requestId}\``,
+    requestIdOnly: (requestId: string) => `Request id \`${requestId}\``,
     supportNoRequestId: (retCode: string) => `RetCode ${retCode}`,
     slack: "Slack did not accept the bot's message. Try again in a moment.",
     retCodes: {

@@ -165,6 +165,7 @@ export const zhCN: Messages = {
     invalidRequest: (details: string) => `请求没有发送,因为部分取值无效:${details}`,
     api: (message: string) => `优云智算返回:${message}`,
     support: (retCode: string, requestId: string) => `RetCode ${retCode} · 请求 ID \`${requestId}\``,
+    requestIdOnly: (requestId: string) => `请求 ID \`${requestId}\``,
     supportNoRequestId: (retCode: string) => `RetCode ${retCode}`,
     slack: "Slack 没有接受机器人的消息。请稍后重试。",
     retCodes: {

@@ -59,9 +59,6 @@ export function imageDetailBlocks(ctx: ViewContext, image: CompShareImage, sourc
 }
 
 export function imageDetailMessage(ctx: ViewContext, image: CompShareImage, source: ImageSource): MessagePayload {
-  return message(
-    ctx,
-    `${image.Name ?? image.CompShareImageId} (${image.CompShareImageId})`,
-    imageDetailBlocks(ctx, image, source),
-  );
+  const fallback = escapeMrkdwn(truncate(`${image.Name ?? image.CompShareImageId} (${image.CompShareImageId})`, 300));
+  return message(ctx, fallback, imageDetailBlocks(ctx, image, source));
 }
