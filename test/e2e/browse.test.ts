@@ -266,7 +266,7 @@ describe("browsing", () => {
       () => h.slack.responsesTo(responseId).length > 0 && h.slack.responsesTo(responseId),
     );
     expect(textOf(reply?.body)).toContain(image?.CompShareImageId);
-    expect((reply?.body as Payload).replace_original).toBe(false);
+    expect((reply?.body as Payload | undefined)?.replace_original).toBe(false);
   });
 
   it("speaks Chinese to a Chinese-locale user", async () => {
