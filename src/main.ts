@@ -1,18 +1,29 @@
 import { startBot } from "./bot.ts";
+import { runCallCommand } from "./cli/call-command.ts";
+import { runDoctorCommand } from "./cli/doctor-command.ts";
 import { type CliIo, processIo } from "./cli/io.ts";
+import { runSimulatorCommand } from "./cli/simulator-command.ts";
+import { describeSlackFailure, isSlackClientError } from "./cli/slack-errors.ts";
 import { USAGE } from "./cli/usage.ts";
 import { type Config, configSecrets, formatProblems, parseConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
+import { StoreError } from "./store/errors.ts";
 
 /**
  * Composition root and the only place that decides the process's exit code. Each command
  * returns its exit code; long-running ones (start, simulator) resolve when they have stopped.
  */
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-  const [command = "start"] = argv;
+  const [command = "start", ...rest] = argv;
   switch (command) {
     case "start":
       return start(env, io);
+    case "simulator":
+      return runSimulatorCommand(rest, io, env);
+    case "call":
+      return runCallCommand(rest, io, env);
+    case "doctor":
+      return runDoctorCommand(io, env);
     case "help":
     case "--help":
     case "-h":
@@ -38,9 +49,7 @@ async function start(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
     bot = await startBot({ config, logger, scrubber });
   } catch (error) {
     logger.fatal({ err: error }, "compshare-bot could not start");
-    io.err(
-      `compshare-bot could not start: ${error instanceof Error ? scrubber.scrub(error.message) : "unknown error"}`,
-    );
+    io.err(`compshare-bot could not start: ${scrubber.scrub(describeStartupFailure(error, config))}`);
     logger.flush();
     return 1;
   }
@@ -52,6 +61,14 @@ async function start(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   await bot.stop();
   logger.flush();
   return 0;
+}
+
+function describeStartupFailure(error: unknown, config: Config): string {
+  if (isSlackClientError(error)) return describeSlackFailure(error, config.slack.apiUrl);
+  if ((error as { code?: unknown }).code === "EADDRINUSE")
+    return `PORT ${config.port} is already in use; set PORT to a free port.`;
+  if (error instanceof StoreError) return `${error.message}. Check DATABASE_URL (and CREDENTIALS_KEY for stored keys).`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 process.exitCode = await main(process.argv.slice(2), process.env, processIo);

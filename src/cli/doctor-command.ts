@@ -1,0 +1,135 @@
+import { webApi } from "@slack/bolt";
+import { createCompShareApi } from "../compshare/client.ts";
+import { CompShareApiError, CompShareError } from "../compshare/errors.ts";
+import { type Config, formatProblems, parseConfig, reinstallEnabled } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { openStore } from "../store/open-store.ts";
+import type { CliIo } from "./io.ts";
+import { describeSlackFailure } from "./slack-errors.ts";
+
+/**
+ * `compshare-bot doctor`: checks what the bot needs, one line each, and says what to fix.
+ * It changes nothing except applying pending migrations, which `start` would do anyway.
+ */
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface DoctorDeps {
+  /** Seconds to wait for each remote check. */
+  timeoutMs?: number;
+}
+
+export async function runDoctorCommand(io: CliIo, env: NodeJS.ProcessEnv, deps: DoctorDeps = {}): Promise<number> {
+  const timeoutMs = deps.timeoutMs ?? 5_000;
+  const parsed = parseConfig(env);
+  if (!parsed.ok) {
+    io.out(line({ name: "configuration", ok: false, detail: "see below" }));
+    io.out(formatProblems(parsed.problems));
+    return 1;
+  }
+  const { config } = parsed;
+  const checks: Check[] = [configurationCheck(config)];
+  checks.push(await storeCheck(config));
+  checks.push(await slackCheck(config, timeoutMs));
+  checks.push(await compshareCheck(config, timeoutMs));
+  for (const check of checks) io.out(line(check));
+  const failed = checks.filter((c) => !c.ok).length;
+  io.out(failed === 0 ? "All checks passed." : `${failed} check${failed === 1 ? "" : "s"} failed.`);
+  return failed === 0 ? 0 : 1;
+}
+
+function line(check: Check): string {
+  return `${check.ok ? "ok  " : "FAIL"}  ${check.name.padEnd(14)} ${check.detail}`;
+}
+
+function configurationCheck(config: Config): Check {
+  const mode = config.slack.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${config.port}`;
+  const reinstall = reinstallEnabled(config)
+    ? `reinstall approvals in ${config.approval.channel}`
+    : "reinstall requests disabled (set APPROVAL_CHANNEL and APPROVERS to enable)";
+  const sandbox = config.compshare.sandbox ? ", sandbox" : "";
+  return { name: "configuration", ok: true, detail: `${mode}${sandbox}; ${reinstall}` };
+}
+
+async function storeCheck(config: Config): Promise<Check> {
+  const { logger } = createLogger({ level: "silent" });
+  try {
+    const store = await openStore({ url: config.databaseUrl, keys: config.credentialKeys, logger });
+    try {
+      const ready = await store.ready();
+      return ready.ok
+        ? { name: "store", ok: true, detail: `${store.driver} reachable, migrations applied` }
+        : { name: "store", ok: false, detail: ready.reason };
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    return { name: "store", ok: false, detail: `${messageOf(error)} — check DATABASE_URL` };
+  }
+}
+
+async function slackCheck(config: Config, timeoutMs: number): Promise<Check> {
+  const client = new webApi.WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    timeout: timeoutMs,
+  });
+  try {
+    const auth = await client.auth.test();
+    return {
+      name: "slack",
+      ok: true,
+      detail: `bot token works: ${auth.user ?? "?"} in ${auth.team ?? "?"} (${auth.team_id ?? "?"})`,
+    };
+  } catch (error) {
+    return { name: "slack", ok: false, detail: describeSlackFailure(error, config.slack.apiUrl) };
+  }
+}
+
+/**
+ * Reachability without anyone's keys: an unsigned call must come back as a CompShare answer
+ * (RetCode 170/172), which proves the URL, TLS and the gateway without touching an account.
+ */
+async function compshareCheck(config: Config, timeoutMs: number): Promise<Check> {
+  const api = createCompShareApi({ baseUrl: config.compshare.apiUrl, deadlineMs: timeoutMs, retry: { attempts: 1 } });
+  const target = config.compshare.sandbox ? "the in-process sandbox simulator" : config.compshare.apiUrl;
+  if (config.compshare.sandbox) {
+    await api.close();
+    return { name: "compshare", ok: true, detail: `sandbox: the bot starts ${target} itself` };
+  }
+  try {
+    await api
+      .forAccount({
+        publicKey: "compshare-bot-doctor",
+        privateKey: "compshare-bot-doctor",
+        region: config.compshare.region,
+        zone: config.compshare.zone,
+      })
+      .describeImages({ Limit: 1 });
+    return { name: "compshare", ok: true, detail: `${target} answers` };
+  } catch (error) {
+    if (error instanceof CompShareApiError) {
+      return {
+        name: "compshare",
+        ok: true,
+        detail: `${target} answers (RetCode ${error.retCode} for a test key, as expected)`,
+      };
+    }
+    const detail = error instanceof CompShareError ? error.message : messageOf(error);
+    return {
+      name: "compshare",
+      ok: false,
+      detail: `cannot reach ${target}: ${detail} — check COMPSHARE_API_URL and the network`,
+    };
+  } finally {
+    await api.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runDoctorCommand } from "../../src/cli/doctor-command.ts";
+import type { CliIo } from "../../src/cli/io.ts";
+import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
+import { FakeSlack } from "../e2e/fake-slack.ts";
+
+let slack: FakeSlack;
+let sim: Simulator;
+let dir: string;
+beforeAll(async () => {
+  slack = await FakeSlack.start();
+  sim = await startSimulator({ port: 0 });
+  dir = await mkdtemp(join(tmpdir(), "compshare-doctor-"));
+});
+afterAll(async () => {
+  await slack?.close();
+  await sim?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function capture() {
+  const lines: string[] = [];
+  const io: CliIo = { out: (t) => lines.push(t), err: (t) => lines.push(t) };
+  return { io, text: () => lines.join("\n") };
+}
+
+const token = `xoxb-1-2-${randomBytes(8).toString("hex")}`;
+const baseEnv = () => ({
+  SLACK_BOT_TOKEN: token,
+  SLACK_SIGNING_SECRET: randomBytes(16).toString("hex"),
+  CREDENTIALS_KEY: randomBytes(32).toString("base64"),
+  SLACK_API_URL: slack.apiUrl,
+  COMPSHARE_API_URL: sim.url,
+  DATABASE_URL: `sqlite:${join(dir, "doctor.sqlite")}`,
+});
+
+it("passes every check when configuration, store, Slack and CompShare are fine", async () => {
+  const c = capture();
+  expect(await runDoctorCommand(c.io, baseEnv())).toBe(0);
+  expect(c.text()).toMatch(/ok {2}\s*configuration/);
+  expect(c.text()).toMatch(/ok {2}\s*store\s+sqlite reachable, migrations applied/);
+  expect(c.text()).toMatch(/ok {2}\s*slack\s+bot token works/);
+  expect(c.text()).toMatch(/ok {2}\s*compshare\s+.*answers/);
+  expect(c.text()).toContain("reinstall requests disabled");
+  expect(c.text()).not.toContain(token);
+});
+
+it("says what to fix when Slack rejects the token and CompShare cannot be reached", async () => {
+  slack.fail("auth.test", { kind: "error", error: "invalid_auth" });
+  const c = capture();
+  const code = await runDoctorCommand(
+    c.io,
+    { ...baseEnv(), COMPSHARE_API_URL: "http://127.0.0.1:1" },
+    { timeoutMs: 2000 },
+  );
+  expect(code).toBe(1);
+  expect(c.text()).toMatch(/FAIL\s+slack\s+Slack rejected SLACK_BOT_TOKEN \(invalid_auth\)/);
+  expect(c.text()).toMatch(/FAIL\s+compshare\s+cannot reach http:\/\/127\.0\.0\.1:1/);
+  expect(c.text()).toContain("2 checks failed.");
+});
+
+it("lists configuration problems first", async () => {
+  const c = capture();
+  expect(await runDoctorCommand(c.io, {})).toBe(1);
+  expect(c.text()).toContain("SLACK_BOT_TOKEN: is not set");
+});
