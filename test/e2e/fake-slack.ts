@@ -81,6 +81,8 @@ export class FakeSlack {
   #failures = new Map<string, ScriptedFailure[]>();
   #responseUrlStatus = new Map<string, number>();
   #tsCounter = 0;
+  /** What apps.connections.open hands out, for Socket Mode tests. */
+  socketModeUrl: string | undefined;
   #waiters: (() => void)[] = [];
 
   private constructor() {
@@ -241,6 +243,10 @@ export class FakeSlack {
           user_id: FAKE_BOT_USER_ID,
           bot_id: FAKE_BOT_ID,
         };
+      case "apps.connections.open":
+        return this.socketModeUrl
+          ? { ok: true, url: this.socketModeUrl }
+          : { ok: false, error: "not_allowed_token_type" };
       case "chat.postMessage": {
         const channel = String(args.channel);
         const ts = this.#nextTs();
