@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
+import { startSimulator } from "./simulator/simulator.ts";
 import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPolicy } from "./slack/app.ts";
 import { createLocaleResolver } from "./slack/i18n/locale-resolver.ts";
 import { InFlight } from "./slack/in-flight.ts";
@@ -36,40 +37,63 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, logger, scrubber } = options;
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
-  const store = await openStore({
-    url: config.databaseUrl,
-    keys: config.credentialKeys,
-    clock: () => new Date(clock()),
-    logger,
-  });
-  const compshare = createCompShareApi({
-    baseUrl: config.compshare.apiUrl,
-    scrubber,
-    logger,
-    clock,
-    onCall: (event) => metrics.compshareCall(event),
-    ...(options.compshareDispatcher ? { dispatcher: options.compshareDispatcher } : {}),
-  });
-
-  // The locale resolver asks users.info through the Bolt app's own client, built just below.
-  let slack: SlackBot | undefined;
-  const services: BotServices = {
-    config,
-    logger,
-    scrubber,
-    store,
-    compshare,
-    clock,
-    metrics,
-    inFlight: new InFlight(),
-    locales: createLocaleResolver({
-      client: { users: { info: (args) => requireSlack().app.client.users.info(args) } },
-      fallback: config.defaultLocale,
-      clock,
-      logger,
-    }),
+  // Everything opened so far, closed in reverse on stop or on a failed start.
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => logger.warn({ err: error }, "error while closing"));
+    }
   };
+  // The locale resolver asks users.info through the Bolt app's own client, built below.
+  let slack: SlackBot | undefined;
+  const requireSlack = (): SlackBot => {
+    if (!slack) throw new Error("the Slack app is not built yet");
+    return slack;
+  };
+
   try {
+    const store = await openStore({
+      url: config.databaseUrl,
+      keys: config.credentialKeys,
+      clock: () => new Date(clock()),
+      logger,
+    });
+    closers.push(() => store.close());
+    // The sandbox brings its own CompShare: the simulator, in this process, on a free loopback port.
+    const sandbox = config.compshare.sandbox
+      ? await startSimulator({ port: 0, logger: logger.child({ component: "sandbox-simulator" }) })
+      : undefined;
+    if (sandbox) {
+      closers.push(() => sandbox.close());
+      logger.warn({ url: sandbox.url }, "SANDBOX: CompShare calls go to the in-process simulator, not the real cloud");
+    }
+    const compshare = createCompShareApi({
+      baseUrl: sandbox?.url ?? config.compshare.apiUrl,
+      scrubber,
+      logger,
+      clock,
+      onCall: (event) => metrics.compshareCall(event),
+      ...(options.compshareDispatcher ? { dispatcher: options.compshareDispatcher } : {}),
+    });
+    closers.push(() => compshare.close());
+
+    const services: BotServices = {
+      config,
+      logger,
+      scrubber,
+      store,
+      compshare,
+      clock,
+      metrics,
+      sandboxKeys: sandbox && { publicKey: sandbox.demoAccount.publicKey, privateKey: sandbox.demoAccount.privateKey },
+      inFlight: new InFlight(),
+      locales: createLocaleResolver({
+        client: { users: { info: (args) => requireSlack().app.client.users.info(args) } },
+        fallback: config.defaultLocale,
+        clock,
+        logger,
+      }),
+    };
     const bot = createSlackBot({
       services,
       webClient: options.webClient ?? PRODUCTION_WEB_CLIENT,
@@ -84,19 +108,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       slack: bot,
       async stop() {
         await bot.stop();
-        await compshare.close();
-        await store.close();
+        await closeAll();
         logger.info("compshare-bot stopped");
       },
     };
   } catch (error) {
-    await compshare.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await closeAll();
     throw error;
-  }
-
-  function requireSlack(): SlackBot {
-    if (!slack) throw new Error("the Slack app is not built yet");
-    return slack;
   }
 }

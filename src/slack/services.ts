@@ -17,4 +17,6 @@ export interface BotServices {
   readonly metrics: Metrics;
   readonly locales: LocaleResolver;
   readonly inFlight: InFlight;
+  /** COMPSHARE_SANDBOX only: the in-process simulator's demo key pair, public knowledge that opens nothing else. */
+  readonly sandboxKeys?: { publicKey: string; privateKey: string } | undefined;
 }

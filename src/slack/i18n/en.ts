@@ -67,6 +67,8 @@ export const en = {
     projectId: "Project ID (optional)",
     projectHint: "Leave empty to use your default project.",
     privateKeyHint: "Slack shows what you type here; make sure nobody is looking over your shoulder.",
+    sandboxKeys:
+      "Sandbox: these are the built-in simulator's demo keys. They open nothing else; just press the button.",
     errors: {
       publicKeyFormat: "This does not look like a CompShare public key: 10–256 characters, no spaces.",
       privateKeyFormat: "This does not look like a CompShare private key: 10–256 characters, no spaces.",

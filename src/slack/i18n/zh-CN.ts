@@ -61,6 +61,7 @@ export const zhCN: Messages = {
     projectId: "项目 ID(可选)",
     projectHint: "留空则使用默认项目。",
     privateKeyHint: "Slack 会显示你输入的内容,请注意周围环境。",
+    sandboxKeys: "沙箱模式:这是内置模拟器的演示密钥,不能访问任何其他资源,直接提交即可。",
     errors: {
       publicKeyFormat: "这不像优云智算公钥:应为 10–256 个字符,不含空格。",
       privateKeyFormat: "这不像优云智算私钥:应为 10–256 个字符,不含空格。",

@@ -34,6 +34,9 @@ export async function openLoginModal(
       region: stored?.region ?? services.config.compshare.region,
       zone: stored?.zone ?? services.config.compshare.zone,
       ...(stored ? { publicKey: stored.publicKey } : {}),
+      ...(services.sandboxKeys
+        ? { publicKey: services.sandboxKeys.publicKey, sandboxPrivateKey: services.sandboxKeys.privateKey }
+        : {}),
       ...(stored?.projectId ? { projectId: stored.projectId } : {}),
     }),
   });

@@ -56,10 +56,13 @@ function textInput(
   };
 }
 
-/** The key form. Only non-secret values are ever pre-filled; the private key never is. */
+/**
+ * The key form. Only non-secret values are ever pre-filled; a private key never is, except the
+ * sandbox's demo key, which is public knowledge and opens only the in-process simulator.
+ */
 export function loginModal(
   ctx: ViewContext,
-  defaults: { region: string; zone: string; publicKey?: string; projectId?: string },
+  defaults: { region: string; zone: string; publicKey?: string; projectId?: string; sandboxPrivateKey?: string },
 ): ModalView {
   const { login } = ctx.m;
   return modal({
@@ -72,7 +75,10 @@ export function loginModal(
       textInput(LOGIN_BLOCKS.publicKey, login.publicKey, {
         ...(defaults.publicKey ? { initial: defaults.publicKey } : {}),
       }),
-      textInput(LOGIN_BLOCKS.privateKey, login.privateKey, { hint: login.privateKeyHint }),
+      textInput(LOGIN_BLOCKS.privateKey, login.privateKey, {
+        hint: defaults.sandboxPrivateKey ? login.sandboxKeys : login.privateKeyHint,
+        ...(defaults.sandboxPrivateKey ? { initial: defaults.sandboxPrivateKey } : {}),
+      }),
       textInput(LOGIN_BLOCKS.region, login.region, { initial: defaults.region, maxLength: 32 }),
       textInput(LOGIN_BLOCKS.zone, login.zone, { initial: defaults.zone, maxLength: 32 }),
       textInput(LOGIN_BLOCKS.projectId, login.projectId, {
