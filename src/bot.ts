@@ -9,6 +9,7 @@ import { InFlight } from "./slack/in-flight.ts";
 import { createMetrics } from "./slack/metrics.ts";
 import type { BotServices } from "./slack/services.ts";
 import { openStore } from "./store/open-store.ts";
+import type { Store } from "./store/types.ts";
 
 export interface StartBotOptions {
   config: Config;
@@ -59,6 +60,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       logger,
     });
     closers.push(() => store.close());
+    if (config.credentialKeys.length > 1) await rotateStoredKeys(store, logger);
     // The sandbox brings its own CompShare: the simulator, in this process, on a free loopback port.
     const sandbox = config.compshare.sandbox
       ? await startSimulator({ port: 0, logger: logger.child({ component: "sandbox-simulator" }) })
@@ -115,5 +117,22 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/**
+ * With several CREDENTIALS_KEY entries, records still under an older key are re-encrypted under
+ * the first at start, so the old key can be dropped once every replica has restarted. A record
+ * no key can open is reported and left alone; it must not keep the bot from starting.
+ */
+async function rotateStoredKeys(store: Store, logger: Logger): Promise<void> {
+  try {
+    const { reencrypted } = await store.credentials.rotate();
+    logger.info({ reencrypted }, "stored private keys re-encrypted under the first CREDENTIALS_KEY");
+  } catch (error) {
+    logger.error(
+      { err: error },
+      "could not re-encrypt stored private keys; the affected users must run /compshare login again",
+    );
   }
 }

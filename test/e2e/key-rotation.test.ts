@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
+import { FakeSlack } from "./fake-slack.ts";
+import { ALICE, startHarness } from "./harness.ts";
+
+/** The documented rotation: add the new key second, then first (restart re-encrypts), then alone. */
+
+let slack: FakeSlack;
+let sim: Simulator;
+let dir: string;
+beforeAll(async () => {
+  slack = await FakeSlack.start();
+  sim = await startSimulator({ port: 0 });
+  dir = await mkdtemp(join(tmpdir(), "compshare-rotation-"));
+});
+afterAll(async () => {
+  await slack?.close();
+  await sim?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function whoami(keys: string) {
+  const h = await startHarness({
+    slack,
+    sim,
+    env: { CREDENTIALS_KEY: keys, DATABASE_URL: `sqlite:${join(dir, "bot.sqlite")}` },
+  });
+  try {
+    const { responseId } = await h.send.command("custom", ALICE);
+    const [reply] = await slack.waitFor(
+      () => slack.responsesTo(responseId).length > 0 && slack.responsesTo(responseId),
+    );
+    return { text: JSON.stringify(reply?.body), logs: h.logs.text() };
+  } finally {
+    await h.stop();
+  }
+}
+
+it("re-encrypts at start and keeps every user's keys readable through each step", async () => {
+  const a = randomBytes(32).toString("base64");
+  const b = randomBytes(32).toString("base64");
+  const first = await startHarness({
+    slack,
+    sim,
+    env: { CREDENTIALS_KEY: a, DATABASE_URL: `sqlite:${join(dir, "bot.sqlite")}` },
+  });
+  await first.login(ALICE);
+  await first.stop();
+
+  const step1 = await whoami(`${a},${b}`);
+  expect(step1.text).toContain("My images");
+  expect(step1.logs).toMatch(/"reencrypted":0/);
+
+  const step2 = await whoami(`${b},${a}`);
+  expect(step2.text).toContain("My images");
+  expect(step2.logs).toMatch(/"reencrypted":1/);
+
+  const step3 = await whoami(b);
+  expect(step3.text).toContain("My images");
+
+  const wrong = await whoami(randomBytes(32).toString("base64"));
+  expect(wrong.text).toContain("can no longer be read");
+  expect(wrong.text).toContain("/compshare login");
+});
