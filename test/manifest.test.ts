@@ -14,8 +14,16 @@ const manifest = parse(readFileSync(join(root, "manifest.yml"), "utf8")) as {
   };
 };
 
-/** Slack's published schema is shared data, kept outside the project (DESIGN §2). */
-const schemaPath = join(root, "../shared/fixtures/slack-manifest-schema/manifest.schema.1.0.0.json");
+/** Slack's published schema is shared data, kept outside the project (DESIGN §2): ../shared, or SHARED_DIR. */
+const schemaPath = join(
+  process.env.SHARED_DIR ?? join(root, "../shared"),
+  "fixtures/slack-manifest-schema/manifest.schema.1.0.0.json",
+);
+if (!existsSync(schemaPath)) {
+  console.warn(
+    `manifest.test.ts: Slack's manifest schema is not at ${schemaPath}; the schema check is SKIPPED. Set SHARED_DIR to the shared folder to run it.`,
+  );
+}
 
 describe("manifest.yml", () => {
   it.skipIf(!existsSync(schemaPath))("validates against Slack's published manifest schema", () => {
