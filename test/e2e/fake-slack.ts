@@ -61,6 +61,8 @@ interface StoredView {
   hash: string;
   view: Record<string, unknown>;
   userId?: string;
+  /** The trigger_id of the views.open or views.push that created it. */
+  triggerId?: string;
 }
 
 export class FakeSlack {
@@ -125,6 +127,12 @@ export class FakeSlack {
     const list = this.#failures.get(method) ?? [];
     list.push({ failure, remaining: times });
     this.#failures.set(method, list);
+  }
+
+  /** The view (as it is now, after any views.update) that a views.open or views.push with this trigger created. */
+  viewOpenedBy(triggerId: string): StoredView | undefined {
+    for (const view of this.views.values()) if (view.triggerId === triggerId) return view;
+    return undefined;
   }
 
   callsTo(method: string): SlackCall[] {
@@ -332,7 +340,8 @@ export class FakeSlack {
     const id = existingId ?? `V${String(this.views.size + 1).padStart(8, "0")}`;
     const view = parseView(args.view);
     const hash = randomUUID();
-    this.views.set(id, { id, hash, view });
+    const triggerId = existingId ? this.views.get(existingId)?.triggerId : args.trigger_id;
+    this.views.set(id, { id, hash, view, ...(typeof triggerId === "string" ? { triggerId } : {}) });
     return { ...view, id, hash };
   }
 
