@@ -426,6 +426,15 @@ describe("saving changes", () => {
     expect(h.sim.state.getImage(image.CompShareImageId)).toEqual(image);
   });
 
+  it("confirms in Chinese to a zh-CN user", async () => {
+    const image = newImage({ Visibility: 0 });
+    const form = await openForm(WEI, image.CompShareImageId);
+    expect(JSON.stringify(await submit(WEI, form, { Visibility: "1", Price: "0" }))).toContain("正在保存");
+    const text = await noticeIn(form, "镜像已更新");
+    expect(text).toContain("私有 → 公开");
+    expect(text).toContain("免费");
+  });
+
   it("writes an audit entry naming the changed fields, never their contents", async () => {
     const image = newImage();
     const form = await openForm(ALICE, image.CompShareImageId);
