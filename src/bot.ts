@@ -20,6 +20,8 @@ export interface StartBotOptions {
   port?: number;
   webClient?: WebClientPolicy;
   compshareDispatcher?: Dispatcher;
+  /** Each CompShare call's overall deadline; the client's default (15 s) when omitted. Tests shorten it. */
+  compshareDeadlineMs?: number;
   drainTimeoutMs?: number;
 }
 
@@ -76,6 +78,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock,
       onCall: (event) => metrics.compshareCall(event),
       ...(options.compshareDispatcher ? { dispatcher: options.compshareDispatcher } : {}),
+      ...(options.compshareDeadlineMs !== undefined ? { deadlineMs: options.compshareDeadlineMs } : {}),
     });
     closers.push(() => compshare.close());
 

@@ -7,7 +7,7 @@ import { operationalRoutes, portOf, serveRoutes } from "./http-routes.ts";
 import { handleHomeList, handleImageMenu, handleListPage } from "./interactions/image-lists.ts";
 import { registerImageUpdate } from "./interactions/image-update.ts";
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
-import { registerReinstall } from "./interactions/reinstall.ts";
+import { type ReinstallHandle, registerReinstall } from "./interactions/reinstall.ts";
 import type { BotServices } from "./services.ts";
 import { tracked } from "./tracked.ts";
 import { HOME_ACTIONS } from "./views/home.ts";
@@ -33,6 +33,8 @@ export interface SlackBotOptions {
 
 export interface SlackBot {
   readonly app: App;
+  /** Expiry and restart sweeps of reinstall requests; started with the app, stopped with it. */
+  readonly housekeeping: ReinstallHandle["housekeeping"];
   /** Connects (auth.test), listens, and resolves with the port health and Slack requests are served on. */
   start(port: number): Promise<{ port: number }>;
   /** Stops taking requests, lets in-flight work finish (bounded), then stops the receiver. */
@@ -79,22 +81,26 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     clientOptions,
     deferInitialization: true,
   });
-  register(app, services);
+  const { housekeeping } = register(app, services);
 
   return {
     app,
+    housekeeping,
     async start(port) {
       await app.init();
       if (receiver instanceof HTTPReceiver) {
         const server = (await app.start(port)) as unknown as Server;
+        housekeeping.start();
         return { port: portOf(server) };
       }
       await app.start();
       healthServer = await serveRoutes(routes, port);
+      housekeeping.start();
       return { port: portOf(healthServer) };
     },
     async stop() {
       stopping = true;
+      housekeeping.stop();
       const drained = await services.inFlight.drain(options.drainTimeoutMs ?? 20_000);
       if (!drained) services.logger.warn({ inFlight: services.inFlight.count }, "stopping with work still in flight");
       await app.stop();
@@ -107,7 +113,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
 }
 
 /** Every listener runs under InFlight so shutdown waits for it. */
-function register(app: App, services: BotServices): void {
+function register(app: App, services: BotServices): ReinstallHandle {
   const track =
     <A>(handler: (services: BotServices, args: A) => Promise<void>) =>
     (args: A) =>
@@ -125,10 +131,11 @@ function register(app: App, services: BotServices): void {
   app.action(HOME_ACTIONS.login, track(handleHomeLogin));
   app.event("app_home_opened", track(handleAppHomeOpened));
   registerImageUpdate(app, services);
-  registerReinstall(app, services);
+  const reinstall = registerReinstall(app, services);
 
   // The backstop: handlers report their own failures; anything reaching here is a bug in wiring.
   app.error(async (error) => {
     services.logger.error({ err: error }, "unhandled error in a Slack listener");
   });
+  return reinstall;
 }

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   clock?: () => number;
   /** Slack Web API retries; none by default so failures show at once. */
   webClient?: WebClientPolicy;
+  /** Each CompShare call's deadline, to reach a timeout without waiting the production 15 s. */
+  compshareDeadlineMs?: number;
 }
 
 export const ALICE: Actor = { userId: "U0ALICE01", teamId: FAKE_TEAM_ID, channelId: "C0WORK001" };
@@ -89,6 +91,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webClient: options.webClient ?? { retries: 0, timeoutMs: 5_000 },
     drainTimeoutMs: 5_000,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.compshareDeadlineMs !== undefined ? { compshareDeadlineMs: options.compshareDeadlineMs } : {}),
   });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const send = new SlackSender(baseUrl, signingSecret, slack);

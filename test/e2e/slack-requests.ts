@@ -125,7 +125,15 @@ export class SlackSender {
   async clickInView(
     actor: Actor,
     action: { action_id: string; value?: string; block_id?: string; type?: string; selected_option?: unknown },
-    view: { id: string; hash?: string; type?: "modal" | "home"; callback_id?: string; private_metadata?: string },
+    view: {
+      id: string;
+      hash?: string;
+      type?: "modal" | "home";
+      callback_id?: string;
+      private_metadata?: string;
+      /** What the modal's inputs hold at the moment of the click ({ block_id: { action_id: value-object } }). */
+      values?: Record<string, Record<string, unknown>>;
+    },
   ): Promise<{ response: SlackHttpResponse; triggerId: string }> {
     const triggerId = `trigger-${randomUUID()}`;
     const response = await this.interaction({
@@ -142,7 +150,7 @@ export class SlackSender {
         type: view.type ?? "modal",
         callback_id: view.callback_id ?? "",
         private_metadata: view.private_metadata ?? "",
-        state: { values: {} },
+        state: { values: view.values ?? {} },
       },
       actions: [
         {

@@ -1,3 +1,5 @@
+import type { ApprovalRequest } from "../../store/types.ts";
+import { requestSummary, statusText } from "./approval-card.ts";
 import {
   actions,
   type Block,
@@ -18,10 +20,27 @@ export const HOME_ACTIONS = {
   platform: "home_list_platform",
   custom: "home_list_custom",
   shared: "home_list_shared",
+  reinstall: "home_reinstall",
 } as const;
+
+/** How many requests each Home list shows; the rest are counted. */
+export const HOME_LIST_SIZE = 5;
+
+export interface HomeRequests {
+  /** The user's requests still open, newest first. */
+  mine: readonly ApprovalRequest[];
+  /** Requests the user may decide; undefined when the user is not an approver. */
+  awaiting: readonly ApprovalRequest[] | undefined;
+  /** Finished requests the user asked for or decided, newest first. */
+  recent: readonly ApprovalRequest[];
+  /** A link to each request's card, when it has one. */
+  linkTo(request: ApprovalRequest): string | undefined;
+}
 
 export interface HomeData {
   keys: KeySummary | undefined;
+  /** Absent when reinstall requests are not configured. */
+  requests?: HomeRequests;
 }
 
 export function homeView(ctx: ViewContext, data: HomeData): HomeView {
@@ -39,14 +58,36 @@ export function homeView(ctx: ViewContext, data: HomeData): HomeView {
       button({ text: home.browse, actionId: HOME_ACTIONS.platform }),
       button({ text: home.custom, actionId: HOME_ACTIONS.custom }),
       button({ text: home.shared, actionId: HOME_ACTIONS.shared }),
+      button({ text: ctx.m.reinstall.home.request, actionId: HOME_ACTIONS.reinstall }),
     );
   }
   const blocks: Block[] = [
     header(home.title),
     section(keys ? home.keysLinked(maskKey(keys.publicKey), keys.region, keys.zone) : home.keysMissing),
     actions(buttons, "home_actions"),
-    divider(),
-    context(home.helpText),
   ];
+  if (data.requests) blocks.push(...requestBlocks(ctx, data.requests));
+  blocks.push(divider(), context(home.helpText));
   return { type: "home", blocks: withBanner(ctx, blocks) };
+}
+
+function requestBlocks(ctx: ViewContext, requests: HomeRequests): Block[] {
+  const h = ctx.m.reinstall.home;
+  const list = (title: string, items: readonly ApprovalRequest[], none: string): Block[] => {
+    const shown = items.slice(0, HOME_LIST_SIZE);
+    const blocks: Block[] = [divider(), header(title)];
+    if (shown.length === 0) blocks.push(context(none));
+    for (const request of shown) {
+      const link = requests.linkTo(request);
+      const text = h.item(requestSummary(request), statusText(ctx.m, request), request.requesterId);
+      blocks.push(section(link ? `${text} · <${link}|${h.openCard}>` : text));
+    }
+    if (items.length > shown.length) blocks.push(context(h.more(items.length - shown.length)));
+    return blocks;
+  };
+  return [
+    ...list(h.mine, requests.mine, h.mineNone),
+    ...(requests.awaiting ? list(h.awaiting, requests.awaiting, h.awaitingNone) : []),
+    ...list(h.recent, requests.recent, h.recentNone),
+  ];
 }

@@ -1,0 +1,93 @@
+import type { Logger } from "../log.ts";
+
+/**
+ * Who may decide a reinstall request (DESIGN §1 journey 5, §6): the Slack users named in
+ * APPROVERS, and the members of the user groups named there. Group membership comes from Slack
+ * (usergroups.users.list) and is cached, so a busy approvals channel does not hit Slack's rate
+ * limits on every click. Always asked with the clicker's id from the payload, never from a value.
+ */
+
+/** Asks Slack for a user group's members; throws when Slack cannot say. */
+export type GroupMembersLookup = (groupId: string) => Promise<readonly string[]>;
+
+/** `unverified`: a group lookup failed, so the answer may be a false "no"; the user should try again. */
+export type ApproverCheck = "approver" | "not_approver" | "unverified";
+
+export interface ApproverDirectory {
+  check(userId: string, lookup: GroupMembersLookup): Promise<ApproverCheck>;
+}
+
+export interface ApproverDirectoryOptions {
+  /** APPROVERS as parsed: user ids (U…, W…) and user-group ids (S…). */
+  approvers: readonly string[];
+  clock: () => number;
+  logger: Logger;
+  /** How long a group's member list is trusted; a removed approver keeps the right at most this long. */
+  ttlMs?: number;
+}
+
+const DEFAULT_GROUP_TTL_MS = 5 * 60_000;
+
+export function isGroupId(id: string): boolean {
+  return id.startsWith("S");
+}
+
+export function createApproverDirectory(options: ApproverDirectoryOptions): ApproverDirectory {
+  const ttlMs = options.ttlMs ?? DEFAULT_GROUP_TTL_MS;
+  const users = new Set(options.approvers.filter((id) => !isGroupId(id)));
+  const groups = options.approvers.filter(isGroupId);
+  const cache = new Map<string, { members: ReadonlySet<string>; expiresAt: number }>();
+  const pending = new Map<string, Promise<ReadonlySet<string>>>();
+
+  const membersOf = (groupId: string, lookup: GroupMembersLookup): Promise<ReadonlySet<string>> => {
+    const hit = cache.get(groupId);
+    if (hit && hit.expiresAt > options.clock()) return Promise.resolve(hit.members);
+    const inFlight = pending.get(groupId);
+    if (inFlight) return inFlight;
+    // A failure is not cached: the next click asks Slack again.
+    const promise = lookup(groupId)
+      .then((list) => {
+        const members = new Set(list);
+        cache.set(groupId, { members, expiresAt: options.clock() + ttlMs });
+        return members as ReadonlySet<string>;
+      })
+      .finally(() => pending.delete(groupId));
+    pending.set(groupId, promise);
+    return promise;
+  };
+
+  return {
+    async check(userId, lookup) {
+      if (users.has(userId)) return "approver";
+      let unverified = false;
+      const answers = await Promise.allSettled(groups.map((groupId) => membersOf(groupId, lookup)));
+      for (const [i, answer] of answers.entries()) {
+        if (answer.status === "fulfilled") {
+          if (answer.value.has(userId)) return "approver";
+        } else {
+          unverified = true;
+          options.logger.warn({ err: answer.reason, group: groups[i] }, "could not list an approver group's members");
+        }
+      }
+      return unverified ? "unverified" : "not_approver";
+    },
+  };
+}
+
+/** Why a click on Approve or Reject is refused, or undefined when the clicker may decide. */
+export type DecisionRefusal = "not_approver" | "unverified" | "own_request";
+
+export function decisionRefusal(input: {
+  check: ApproverCheck;
+  deciderId: string;
+  requesterId: string;
+  verdict: "approve" | "reject";
+  allowSelfApproval: boolean;
+}): DecisionRefusal | undefined {
+  if (input.check !== "approver") return input.check;
+  // Rejecting one's own request only withdraws it; approving it is what needs a second pair of eyes.
+  if (input.verdict === "approve" && input.deciderId === input.requesterId && !input.allowSelfApproval) {
+    return "own_request";
+  }
+  return undefined;
+}
