@@ -154,7 +154,7 @@ function optionText(m: Messages, image: PickerImage): string {
   return `${truncate(image.name, LIMITS.optionText - suffix.length)}${suffix}`;
 }
 
-type OptionsArgs = SlackOptionsMiddlewareArgs<"block_suggestion"> & AllMiddlewareArgs;
+export type OptionsArgs = SlackOptionsMiddlewareArgs<"block_suggestion"> & AllMiddlewareArgs;
 
 /**
  * Answers within the budget whatever happens: no keys or a slow CompShare yields no options

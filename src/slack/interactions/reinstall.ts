@@ -45,7 +45,7 @@ import {
 import type { MessagePayload } from "../views/view-context.ts";
 import { approvalAnnouncer, channelViewContext } from "./approval-announcer.ts";
 import { handleDecisionClick, handleRejectSubmit } from "./approval-decisions.ts";
-import { answerImageOptions } from "./image-picker-options.ts";
+import { answerImageOptions, type OptionsArgs } from "./image-picker-options.ts";
 import { type ReinstallKit, reinstallKit } from "./reinstall-kit.ts";
 
 /**
@@ -404,9 +404,11 @@ export interface ReinstallHandle {
 /** Registers the flow's listeners and returns the housekeeping the app starts and stops with itself. */
 export function registerReinstall(app: App, services: BotServices): ReinstallHandle {
   const kit = reinstallKit(services);
-  app.options(REINSTALL_ACTIONS.image, (args) =>
-    services.inFlight.track(() =>
-      answerImageOptions(services, kit.catalogue, args, messagesFor(services.locales.peek(args.body.user.id))),
+  app.options(
+    REINSTALL_ACTIONS.image,
+    tracked(services, (s, args: OptionsArgs) =>
+      // No waiting for users.info here: the options must be back within Slack's 3 s.
+      answerImageOptions(s, kit.catalogue, args, messagesFor(s.locales.peek(args.body.user.id))),
     ),
   );
   app.action(REINSTALL_ACTIONS.instance, tracked(services, handleFormRefresh));
