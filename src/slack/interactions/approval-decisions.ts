@@ -81,6 +81,9 @@ export function handleDecisionClick(kit: ReinstallKit, verdict: Verdict) {
   };
 }
 
+/** Where each refusal's words live in the catalogue. */
+const refusalKey = { not_approver: "notApprover", unverified: "unverified", own_request: "ownRequest" } as const;
+
 /**
  * The request the click names, if this user may make this move on it now; otherwise the user
  * has been told why and undefined comes back.
@@ -121,8 +124,6 @@ async function decidable(
   }
   return request;
 }
-
-const refusalKey = { not_approver: "notApprover", unverified: "unverified", own_request: "ownRequest" } as const;
 
 async function refusalFor(
   click: Click,
