@@ -28,7 +28,7 @@ export interface ApproverDirectoryOptions {
 
 const DEFAULT_GROUP_TTL_MS = 5 * 60_000;
 
-export function isGroupId(id: string): boolean {
+function isGroupId(id: string): boolean {
   return id.startsWith("S");
 }
 

@@ -72,7 +72,7 @@ async function workspaceUrl(client: webApi.WebClient, turn: Turn): Promise<strin
 }
 
 /** Slack's message permalink shape: <workspace>/archives/<channel>/p<ts without the dot>. */
-export function cardLink(workspace: string | undefined, request: ApprovalRequest): string | undefined {
+function cardLink(workspace: string | undefined, request: ApprovalRequest): string | undefined {
   if (!workspace || !request.channelId || !request.messageTs) return undefined;
   const base = workspace.endsWith("/") ? workspace : `${workspace}/`;
   return `${base}archives/${request.channelId}/p${request.messageTs.replace(".", "")}`;

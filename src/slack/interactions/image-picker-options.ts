@@ -36,7 +36,7 @@ const SOURCES: readonly ImageSource[] = ["custom", "shared", "platform"];
 /** Beyond this many per list, a person narrows by typing; the API has no name filter for own and shared images. */
 const MAX_IMAGES_PER_LIST = 1000;
 /** Leaves Slack's 3-second window room for the answer to travel. */
-export const OPTIONS_BUDGET_MS = 2200;
+const OPTIONS_BUDGET_MS = 2200;
 
 export function createImageCatalogue(options: {
   clock: () => number;
@@ -78,7 +78,7 @@ export function createImageCatalogue(options: {
 }
 
 /** All three lists, every page (up to the cap); any list failing fails the whole, so a partial list is never cached. */
-export async function listPickerImages(client: CompShareClient): Promise<PickerImage[]> {
+async function listPickerImages(client: CompShareClient): Promise<PickerImage[]> {
   const lists = await Promise.all([
     allPages((page) => client.describeCustomImages(page)),
     allPages((page) => client.describeSharingImages(page)),

@@ -19,11 +19,13 @@ import type { CommandOutcome } from "../metrics.ts";
 import type { BotServices } from "../services.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { approvalCard, requestSummary } from "../views/approval-card.ts";
+import { LIMITS } from "../views/blocks.ts";
 import { noticeMessage } from "../views/help.ts";
 import { statusLabel } from "../views/image-format.ts";
 import {
   decodeFormMetadata,
   type ImageInfo,
+  INSTANCE_ID_MAX,
   type InstanceInfo,
   REASON_MAX,
   REINSTALL_ACTIONS,
@@ -41,8 +43,8 @@ import { type ReinstallKit, reinstallKit } from "./reinstall-kit.ts";
 
 /** A view_submission must be answered within 3 s; the checks get this much of it. */
 const SUBMIT_CHECK_DEADLINE_MS = 1500;
-export type InstanceLookup = { info: InstanceInfo; zone?: string };
-export type ImageLookup = { info: ImageInfo; missing: boolean };
+type InstanceLookup = { info: InstanceInfo; zone?: string };
+type ImageLookup = { info: ImageInfo; missing: boolean };
 
 /** The requester's own view of the instance (DescribeCompShareInstance); its zone is where the reinstall will go. */
 export async function lookUpInstance(
@@ -117,10 +119,10 @@ function readValues(view: ViewSubmitAction["view"] | BlockAction["view"]): Reque
 export function validateRequestValues(m: Messages, values: RequestValues): FieldErrors {
   const e = m.reinstall.modal.errors;
   const errors: FieldErrors = {};
-  if (!INSTANCE_ID_PATTERN.test(values.instanceId) || values.instanceId.length > 64) {
+  if (!INSTANCE_ID_PATTERN.test(values.instanceId) || values.instanceId.length > INSTANCE_ID_MAX) {
     errors[REINSTALL_BLOCKS.instance] = e.instanceFormat;
   }
-  if (!IMAGE_ID_PATTERN.test(values.imageId) || values.imageId.length > 75)
+  if (!IMAGE_ID_PATTERN.test(values.imageId) || values.imageId.length > LIMITS.optionValue)
     errors[REINSTALL_BLOCKS.image] = e.imageFormat;
   if (values.reason === "") errors[REINSTALL_BLOCKS.reason] = e.reasonMissing;
   else if (values.reason.length > REASON_MAX) errors[REINSTALL_BLOCKS.reason] = e.reasonTooLong(REASON_MAX);

@@ -86,7 +86,7 @@ export function outcomeWords(m: Messages, cause: ReinstallCause, requestId: stri
 }
 
 /** Where the request stands: one line (and a footnote) that both the card and the requester's DM show. */
-export function statusBlocks(ctx: ViewContext, request: ApprovalRequest): Block[] {
+function statusBlocks(ctx: ViewContext, request: ApprovalRequest): Block[] {
   const c = ctx.m.reinstall.card;
   const decider = request.decidedBy ?? request.requesterId;
   const decided = timeLabel(request.decidedAt ?? request.updatedAt);

@@ -24,7 +24,7 @@ export const HOME_ACTIONS = {
 } as const;
 
 /** How many requests each Home list shows; the rest are counted. */
-export const HOME_LIST_SIZE = 5;
+const HOME_LIST_SIZE = 5;
 
 export interface HomeRequests {
   /** The user's requests still open, newest first. */
