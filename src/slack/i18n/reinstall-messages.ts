@@ -200,7 +200,7 @@ export const reinstallZhCN: typeof reinstallEn = {
     title: "申请重装实例",
     submit: "提交申请",
     close: "取消",
-    intro: "审批人会在审批频道中处理申请；批准后，机器人使用*你的*优云智算密钥重装实例。",
+    intro: "审批人会在审批频道中处理申请；批准后，机器人使用 *你的* 优云智算密钥重装实例。",
     warning: ":warning: 重装会清空实例的系统盘，数据盘不受影响。",
     instanceLabel: "实例 ID",
     instancePlaceholder: "uhost-…",
@@ -251,7 +251,7 @@ export const reinstallZhCN: typeof reinstallEn = {
     imageType: "镜像类型",
     location: "地域 / 可用区",
     reason: "原因",
-    warning: ":warning: 重装会清空实例的*系统盘*，其中的数据全部丢失。*数据盘不受影响。*",
+    warning: ":warning: 重装会清空实例的 *系统盘*，其中的数据全部丢失。 *数据盘不受影响。*",
     approve: "批准",
     reject: "拒绝",
     cancel: "撤销申请",
@@ -309,7 +309,7 @@ export const reinstallZhCN: typeof reinstallEn = {
     expired: (when: string) =>
       `这条申请已于 ${when} 过期，无人审批。没有做任何更改；请用 \`/compshare reinstall\` 重新申请。`,
     cardNotUpdated: (statusText: string) =>
-      `申请现在是*${statusText}*，但无法更新审批频道中的卡片（可能已被删除）。已直接通知申请人。`,
+      `申请现在是 *${statusText}*，但无法更新审批频道中的卡片（可能已被删除）。已直接通知申请人。`,
   },
 
   reject: {
