@@ -71,7 +71,9 @@ describe("manifest.yml", () => {
         const path = join(dir, entry);
         if (statSync(path).isDirectory()) walk(path);
         else if (path.endsWith(".ts")) {
-          for (const [, method] of readFileSync(path, "utf8").matchAll(/client\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)) {
+          for (const [, method] of readFileSync(path, "utf8").matchAll(
+            /\.((?:auth|apps|chat|conversations|files|usergroups|users|views)\.(?:[a-z]+\.)*[a-zA-Z]+)\(/g,
+          )) {
             if (method) used.add(method);
           }
         }

@@ -114,10 +114,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
 
 /** Every listener runs under InFlight so shutdown waits for it. */
 function register(app: App, services: BotServices): ReinstallHandle {
-  const track =
-    <A>(handler: (services: BotServices, args: A) => Promise<void>) =>
-    (args: A) =>
-      services.inFlight.track(() => handler(services, args));
+  const track = <A>(handler: (services: BotServices, args: A) => Promise<void>) => tracked(services, handler);
 
   app.command("/compshare", track(handleCompshareCommand));
   app.view(LOGIN_CALLBACK, track(handleLoginSubmit));
