@@ -16,9 +16,9 @@ import type { ApprovalOutcome, ApprovalRequest, ApprovalStore } from "./types.ts
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 
-/** What a bot restart mid-call leaves behind: the reinstall may or may not have happened. */
+/** What a bot restart mid-approval leaves behind: the reinstall may or may not have happened. */
 export const INTERRUPTED_NOTE =
-  "The bot restarted while the reinstall call was in flight; whether CompShare ran it is unknown. Check the instance before retrying.";
+  "The bot restarted while this approved reinstall was being carried out; whether CompShare ran it is unknown. Check the instance before retrying.";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const newRequestInput = z.object({
@@ -203,7 +203,7 @@ export function createApprovalStore(db: SqlDriver, deps: { now: () => Date }): A
         params.push(toIso(opts.startedBefore));
       }
       const rows = await db.query(
-        `UPDATE approval_requests SET status = 'unknown', note = ?, updated_at = ? WHERE status = 'executing'${filter} RETURNING *`,
+        `UPDATE approval_requests SET status = 'unknown', note = ?, updated_at = ? WHERE status IN ('approved', 'executing')${filter} RETURNING *`,
         params,
       );
       return rows.map(toApproval).sort(byCreation);

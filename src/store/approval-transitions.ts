@@ -13,10 +13,14 @@ export const APPROVAL_STATUSES = [
   "cancelled",
 ] as const;
 
-/** DESIGN §5: pending → approved → executing → succeeded | failed | unknown, or pending → rejected | expired | cancelled. */
+/**
+ * DESIGN §5: pending → approved → executing → succeeded | failed | unknown, or pending → rejected |
+ * expired | cancelled. approved → unknown is for a restart between the two moves of an approval,
+ * which would otherwise leave the request stuck where no click can move it.
+ */
 const MOVES: Readonly<Record<ApprovalStatus, readonly ApprovalStatus[]>> = {
   pending: ["approved", "rejected", "expired", "cancelled"],
-  approved: ["executing"],
+  approved: ["executing", "unknown"],
   executing: ["succeeded", "failed", "unknown"],
   succeeded: [],
   failed: [],

@@ -9,13 +9,14 @@ import {
 import { InvalidTransitionError } from "../../src/store/errors.ts";
 import type { ApprovalStatus } from "../../src/store/types.ts";
 
-/** DESIGN §5, written out independently of the implementation's table. */
+/** DESIGN §5, written out independently of the implementation's table, plus the restart move approved→unknown. */
 const GRAPH = new Set([
   "pending→approved",
   "pending→rejected",
   "pending→expired",
   "pending→cancelled",
   "approved→executing",
+  "approved→unknown",
   "executing→succeeded",
   "executing→failed",
   "executing→unknown",
@@ -42,7 +43,7 @@ describe("approval transitions", () => {
 
   it("explain a refused move", () => {
     expect(() => assertTransition("succeeded", "pending")).toThrow(/succeeded is final/);
-    expect(() => assertTransition("approved", "succeeded")).toThrow(/only executing may follow/);
+    expect(() => assertTransition("approved", "succeeded")).toThrow(/only executing, unknown may follow/);
     expect(() => assertTransition("pending", "bogus" as ApprovalStatus, { decidedBy: "U1" })).toThrow(/unknown status/);
     const error = (() => {
       try {

@@ -482,8 +482,8 @@ describe.each(targets)("store on $name", ({ make }) => {
         }
         expect(await store.approvals.get(before.id)).toEqual(before);
       }
-      // 81 ordered pairs less the 8 moves of DESIGN §5.
-      expect(refused).toBe(81 - 8);
+      // 81 ordered pairs less the 8 moves of DESIGN §5 and the restart move approved → unknown.
+      expect(refused).toBe(81 - 9);
     });
 
     it("refuses a decision without a decider, and fields a move cannot carry", async () => {
@@ -526,7 +526,7 @@ describe.each(targets)("store on $name", ({ make }) => {
       expect(await store.approvals.listRecent(T1)).toHaveLength(2);
     });
 
-    it("marks calls in flight at a restart as unknown, once", async () => {
+    it("marks approvals and calls in flight at a restart as unknown, once", async () => {
       const { store } = await open();
       const start = async (requester: string, to: "approved" | "executing") => {
         const r = await store.approvals.create(newRequest(requester));
@@ -546,10 +546,10 @@ describe.each(targets)("store on $name", ({ make }) => {
       });
       expect(onlyOld.map((r) => r.id)).toEqual([first]);
       const rest = await store.approvals.markInterrupted();
-      expect(rest.map((r) => r.id)).toEqual([second]);
+      expect(rest.map((r) => r.id)).toEqual([second, waiting]);
       expect(rest[0]).toMatchObject({ status: "unknown", note: INTERRUPTED_NOTE, updatedAt: clock.now() });
+      expect(rest[1]).toMatchObject({ status: "unknown", decidedBy: "BOSS" });
       expect(await store.approvals.markInterrupted()).toEqual([]);
-      expect((await store.approvals.get(waiting))?.status).toBe("approved");
       expect((await store.approvals.get(pending))?.status).toBe("pending");
     });
 
