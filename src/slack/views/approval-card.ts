@@ -55,7 +55,7 @@ export function outcomeWords(m: Messages, cause: ReinstallCause, requestId: stri
     const id = requestId ? escapeMrkdwn(requestId.replaceAll("`", "'")) : undefined;
     if (retCode !== undefined && id) return { text, footnote: m.errors.support(String(retCode), id) };
     if (retCode !== undefined) return { text, footnote: m.errors.supportNoRequestId(String(retCode)) };
-    if (id) return { text, footnote: m.errors.support("—", id) };
+    if (id) return { text, footnote: m.errors.requestIdOnly(id) };
     return { text };
   };
   switch (cause.kind) {
