@@ -120,7 +120,7 @@ export function markdown(results: BenchResults): string {
     "",
     `## Memory: RSS of the server process over ${m.memory.commands.toLocaleString("en")} commands, 16 in flight`,
     "",
-    `Bot mix, from logged-in users: ${m.memory.mix.map((c) => `\`${c}\``).join(", ")}; bare Bolt: acks. Sampled every 500 commands once their replies are in. Growing: second-half least-squares RSS slope ≥ ${GROWTH_THRESHOLD_MB_PER_1000} MB per 1,000 commands (a leak of 1 KB or more per command). The servers run with --trace-gc so the heap still live after each full GC can be told apart from memory V8 keeps in reserve.`,
+    `Bot mix, from logged-in users: ${m.memory.mix.map((c) => `\`${c}\``).join(", ")}; bare Bolt: acks. Sampled every 500 commands once their replies are in. Growing: second-half least-squares RSS slope ≥ ${GROWTH_THRESHOLD_MB_PER_1000} MB per 1,000 commands (a leak of 1 KB or more per command). The servers run with --trace-gc so the heap still live after each full GC can be told apart from memory V8 keeps in reserve. Compiled servers run with the V8 flags of the image's CMD (a capped young generation and old space); from source, V8 sizes its heap from the host's memory. About 50 MB of every Node.js process's RSS is the node binary's own code pages, shared between processes.`,
     "",
     "| | Idle | After | Peak | RSS slope (MB / 1,000 commands) | Growing | Live heap after full GCs: count, first → last, second-half slope |",
     "|---|---|---|---|---|---|---|",

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { stripTypeScriptTypes } from "node:module";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { join } from "node:path";
 import { LOGIN_ACTION, LOGIN_BLOCKS, LOGIN_CALLBACK } from "../src/slack/views/keys.ts";
 import { FAKE_TEAM_ID } from "../test/e2e/fake-slack.ts";
 import { type Actor, signSlackBody } from "../test/e2e/slack-requests.ts";
+import { execForm, instructions, parseDockerfile } from "../test/ship/dockerfile.ts";
 import { signedImagesBody } from "./compshare-body.ts";
 import { type Fakes, startFakes } from "./fakes.ts";
 import { type ServerProcess, startServer } from "./server-process.ts";
@@ -34,6 +36,8 @@ export interface Rig {
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MAIN = join(ROOT, "src/main.ts");
+/** The V8 flags the image's CMD runs with; the compiled builds run with them, as in the image. */
+const IMAGE_NODE_FLAGS = imageNodeFlags();
 const BARE = join(ROOT, "bench/bare-bolt.ts");
 
 export async function startRig(): Promise<Rig> {
@@ -54,7 +58,7 @@ export async function startRig(): Promise<Rig> {
       starts += 1;
       return startServer({
         name: `bot (${build})`,
-        args: [...nodeFlags, build === "source" ? MAIN : compiled.main, "start"],
+        args: [...nodeFlags, ...(build === "source" ? [MAIN] : [...IMAGE_NODE_FLAGS, compiled.main]), "start"],
         logFile: join(dir, `bot-${starts}.log`),
         env: {
           ...slackEnv,
@@ -70,7 +74,7 @@ export async function startRig(): Promise<Rig> {
       starts += 1;
       return startServer({
         name: `bare Bolt (${build})`,
-        args: [...nodeFlags, build === "source" ? BARE : compiled.bare],
+        args: [...nodeFlags, ...(build === "source" ? [BARE] : [...IMAGE_NODE_FLAGS, compiled.bare])],
         logFile: join(dir, `bare-${starts}.log`),
         env: {
           ...slackEnv,
@@ -152,4 +156,11 @@ async function compile(appDir: string): Promise<{ main: string; bare: string }> 
   const bare = join(appDir, "bare-bolt.js");
   await writeFile(bare, stripTypeScriptTypes(await readFile(BARE, "utf8")));
   return { main: join(appDir, "dist/main.js"), bare };
+}
+
+function imageNodeFlags(): string[] {
+  const stages = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
+  const runtime = stages.at(-1);
+  const cmd = runtime ? execForm(instructions(runtime, "CMD").at(-1)?.args ?? "[]") : [];
+  return cmd.slice(1).filter((arg) => arg.startsWith("--"));
 }

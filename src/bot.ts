@@ -7,6 +7,7 @@ import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPol
 import { createLocaleResolver } from "./slack/i18n/locale-resolver.ts";
 import { InFlight } from "./slack/in-flight.ts";
 import { createMetrics } from "./slack/metrics.ts";
+import { createResponseUrlPoster } from "./slack/response-url.ts";
 import type { BotServices } from "./slack/services.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Store } from "./store/types.ts";
@@ -81,6 +82,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.compshareDeadlineMs !== undefined ? { deadlineMs: options.compshareDeadlineMs } : {}),
     });
     closers.push(() => compshare.close());
+    const responseUrls = createResponseUrlPoster({
+      timeoutMs: options.webClient?.timeoutMs ?? PRODUCTION_WEB_CLIENT.timeoutMs,
+    });
+    closers.push(() => responseUrls.close());
 
     const services: BotServices = {
       config,
@@ -92,6 +97,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       metrics,
       sandboxKeys: sandbox && { publicKey: sandbox.demoAccount.publicKey, privateKey: sandbox.demoAccount.privateKey },
       inFlight: new InFlight(),
+      responseUrls,
       locales: createLocaleResolver({
         client: { users: { info: (args) => requireSlack().app.client.users.info(args) } },
         fallback: config.defaultLocale,

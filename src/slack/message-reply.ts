@@ -1,5 +1,5 @@
-import type { RespondFn } from "@slack/bolt";
 import type { ErrorReply } from "./error-reply.ts";
+import type { ResponseUrlPoster } from "./response-url.ts";
 import type { Turn } from "./turn.ts";
 import { noticeMessage } from "./views/help.ts";
 import type { MessagePayload } from "./views/view-context.ts";
@@ -14,15 +14,16 @@ export interface MessageReply {
   error(reply: ErrorReply): Promise<void>;
 }
 
-export function messageReply(respond: RespondFn, turn: Turn): MessageReply {
-  const send = async (payload: MessagePayload) => {
-    await respond({ response_type: "ephemeral", replace_original: false, ...payload });
+export function messageReply(poster: ResponseUrlPoster, responseUrl: string | undefined, turn: Turn): MessageReply {
+  const post = (payload: object) => {
+    // Clicks inside modals and on the Home tab carry no response_url; their handlers answer with views.*.
+    if (!responseUrl) throw new Error("this interaction has no response_url to reply to");
+    return poster.post(responseUrl, payload);
   };
+  const send = (payload: MessagePayload) => post({ response_type: "ephemeral", replace_original: false, ...payload });
   return {
     send,
-    replace: async (payload) => {
-      await respond({ response_type: "ephemeral", replace_original: true, ...payload });
-    },
+    replace: (payload) => post({ response_type: "ephemeral", replace_original: true, ...payload }),
     error: (reply) => send(noticeMessage(turn.view, reply.text, reply.footnote)),
   };
 }

@@ -5,6 +5,7 @@ import type { Store } from "../store/types.ts";
 import type { LocaleResolver } from "./i18n/locale-resolver.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { Metrics } from "./metrics.ts";
+import type { ResponseUrlPoster } from "./response-url.ts";
 
 /** Everything a handler may use, injected once at start so tests need no module mocking. */
 export interface BotServices {
@@ -17,6 +18,8 @@ export interface BotServices {
   readonly metrics: Metrics;
   readonly locales: LocaleResolver;
   readonly inFlight: InFlight;
+  /** Where replies to slash commands and message clicks go (their response_url). */
+  readonly responseUrls: ResponseUrlPoster;
   /** COMPSHARE_SANDBOX only: the in-process simulator's demo key pair, public knowledge that opens nothing else. */
   readonly sandboxKeys?: { publicKey: string; privateKey: string } | undefined;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRODUCTION_WEB_CLIENT } from "../../src/slack/app.ts";
 import { ALICE, everythingSentToSlack, type Harness, startHarness, WEI } from "./harness.ts";
@@ -117,6 +118,25 @@ describe("Slack trouble", () => {
     expect(response.status).toBe(200);
     await h.slack.waitFor(() => h.logs.text().includes("handler failed") || h.logs.text().includes("views.open"));
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("an expired response_url", () => {
+  it("is logged as an undeliverable reply, and the bot carries on", async () => {
+    const id = randomUUID();
+    h.slack.failResponseUrl(id, 404);
+    const response = await h.send.postForm({
+      team_id: "T0FAKE001",
+      user_id: ALICE.userId,
+      command: "/compshare",
+      text: "help",
+      response_url: h.slack.responseUrl(id),
+      trigger_id: "trigger-expired",
+    });
+    expect(response.status).toBe(200);
+    await h.slack.waitFor(() => h.logs.text().includes("Slack answered HTTP 404 to a response_url post"));
+    expect(h.slack.responsesTo(id)).toEqual([]);
+    expect(await replyTo("help")).toContain("CompShare for Slack");
   });
 });
 

@@ -23,7 +23,7 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  * response_url. Modals open first thing after the ack, while the trigger id is fresh.
  */
 export async function handleCompshareCommand(services: BotServices, args: CommandArgs): Promise<void> {
-  const { command, ack, respond } = args;
+  const { command, ack } = args;
   await ack();
   const parsed = parseCommand(command.text ?? "");
   const opensModal = parsed.kind === "login" || parsed.kind === "update" || parsed.kind === "reinstall";
@@ -32,7 +32,7 @@ export async function handleCompshareCommand(services: BotServices, args: Comman
     { teamId: command.team_id, userId: command.user_id, what: `command:${parsed.kind}` },
     opensModal ? { maxWaitMs: 800 } : {},
   );
-  const reply = messageReply(respond, turn);
+  const reply = messageReply(services.responseUrls, command.response_url, turn);
   let outcome: CommandOutcome = "ok";
   try {
     outcome = await runSubcommand(services, turn, parsed, reply, args);

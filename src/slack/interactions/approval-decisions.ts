@@ -46,7 +46,7 @@ interface Click {
 
 export function handleDecisionClick(kit: ReinstallKit, verdict: Verdict) {
   return async (services: BotServices, args: ButtonArgs): Promise<void> => {
-    const { ack, body, action, respond, client } = args;
+    const { ack, body, action, client } = args;
     await ack();
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const turn = await beginTurn(
@@ -55,7 +55,7 @@ export function handleDecisionClick(kit: ReinstallKit, verdict: Verdict) {
       // Reject opens a modal, so its trigger id must still be fresh.
       verdict === "reject" ? { maxWaitMs: 800 } : {},
     );
-    const reply = messageReply(respond, turn);
+    const reply = messageReply(services.responseUrls, body.response_url, turn);
     const click: Click = {
       services,
       kit,

@@ -54,11 +54,11 @@ export async function handleListPage(
   services: BotServices,
   args: ActionArgs<BlockAction<ButtonAction>>,
 ): Promise<void> {
-  const { ack, body, action, respond, client } = args;
+  const { ack, body, action, client } = args;
   await ack();
   const turn = await turnFor(services, body, "list_page");
   const modal = inModal(body);
-  const reply = messageReply(respond, turn);
+  const reply = messageReply(services.responseUrls, body.response_url, turn);
   const state = decodeListState(action.value);
   await finish(
     services,
@@ -97,13 +97,13 @@ export async function handleImageMenu(
   services: BotServices,
   args: ActionArgs<BlockAction<OverflowAction | ButtonAction>>,
 ): Promise<void> {
-  const { ack, body, action, respond, client } = args;
+  const { ack, body, action, client } = args;
   await ack();
   const value = action.type === "overflow" ? action.selected_option.value : action.value;
   const choice = decodeImageMenuValue(value);
   const turn = await turnFor(services, body, "image_menu", { maxWaitMs: 800 });
   const modal = inModal(body);
-  const reply = messageReply(respond, turn);
+  const reply = messageReply(services.responseUrls, body.response_url, turn);
   const show = async (text: string, footnote?: string) => {
     if (modal)
       await client.views.push({
