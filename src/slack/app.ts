@@ -80,6 +80,8 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     logLevel,
     clientOptions,
     deferInitialization: true,
+    // Bolt's conversation store keeps per-channel state the bot never reads, at a cost on every event.
+    convoStore: false,
   });
   const { housekeeping } = register(app, services);
 

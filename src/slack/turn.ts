@@ -26,13 +26,18 @@ export async function beginTurn(
 ): Promise<Turn> {
   const locale = await resolveLocale(services, ids.userId, options.maxWaitMs);
   const m = messagesFor(locale);
+  // Most turns log nothing; a pino child (with its redaction set-up) is made only when one does.
+  let log: Logger | undefined;
   return {
     teamId: ids.teamId,
     userId: ids.userId,
     locale,
     m,
     view: { m, locale, sandbox: services.config.compshare.sandbox },
-    log: services.logger.child({ team: ids.teamId, user: ids.userId, what: ids.what }),
+    get log() {
+      log ??= services.logger.child({ team: ids.teamId, user: ids.userId, what: ids.what });
+      return log;
+    },
   };
 }
 
