@@ -45,7 +45,7 @@ export async function startRig(): Promise<Rig> {
   const compiled = await compile(join(dir, "app"));
   const fakes = await startFakes();
   const signingSecret = randomBytes(16).toString("hex");
-  const botToken = `xoxb-1000000001-2000000002-${randomBytes(12).toString("hex")}`;
+  const botToken = `xoxb-fake-bot-token-${randomBytes(12).toString("hex")}`;
   const account = { ...fakes.demo, region: "cn-wlcb", zone: "cn-wlcb-01" };
   const slackEnv = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fakes.slackApiUrl };
   let starts = 0;

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { boltLevelFor, toBoltLogger } from "../src/log.ts";
 import { memoryLogger } from "./helpers/memory-log.ts";
 
-const botToken = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx";
-const appToken = "xapp-1-A0123456789-1234567890123-abcdef0123456789";
+const botToken = "xoxb-fake-0987654321-AbCdEfGhIjKlMnOpQrStUvWx";
+const appToken = "xapp-fake-A0123456789-abcdef0123456789";
 const signingSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 const credentialsKey = randomBytes(32).toString("base64");
 const privateKey = "46f09bb9fab4f12dfc160dae12273d5332b5debe";

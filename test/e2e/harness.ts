@@ -66,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const dataDir = await mkdtemp(join(tmpdir(), "compshare-bot-e2e-"));
   const signingSecret = randomBytes(16).toString("hex");
-  const botToken = `xoxb-1000000001-2000000002-${randomBytes(12).toString("hex")}`;
+  const botToken = `xoxb-fake-bot-token-${randomBytes(12).toString("hex")}`;
   const credentialsKey = randomBytes(32).toString("base64");
   const env: Record<string, string> = {
     SLACK_BOT_TOKEN: botToken,

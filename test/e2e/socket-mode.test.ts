@@ -13,7 +13,7 @@ beforeAll(async () => {
   slack = await FakeSlack.start();
   gateway = await FakeSocketMode.start();
   slack.socketModeUrl = gateway.url;
-  h = await startHarness({ slack, env: { SLACK_APP_TOKEN: "xapp-1-A0APP0001-123-abcdef", SLACK_SIGNING_SECRET: "" } });
+  h = await startHarness({ slack, env: { SLACK_APP_TOKEN: "xapp-fake-app-token-abcdef", SLACK_SIGNING_SECRET: "" } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 it("connects through apps.connections.open on SLACK_API_URL with the app token", async () => {
   const open = await slack.waitFor(() => slack.callsTo("apps.connections.open")[0]);
-  expect(open.token).toBe("xapp-1-A0APP0001-123-abcdef");
+  expect(open.token).toBe("xapp-fake-app-token-abcdef");
   await slack.waitFor(() => gateway.connections > 0);
 });
 
