@@ -7,7 +7,6 @@ import { parseDuration } from "./duration.ts";
  */
 
 export type Locale = "en" | "zh-CN";
-export const LOCALES: readonly Locale[] = ["en", "zh-CN"];
 
 export type SlackMode = "http" | "socket";
 
