@@ -167,7 +167,7 @@ export const en = {
   errors: {
     generic: (reference: string) =>
       `Something went wrong on our side and the bot could not finish. It has been logged (reference \`${reference}\`).`,
-    network: "Could not reach CompShare. Check your network status page or try again in a minute.",
+    network: "Could not reach CompShare. Try again in a minute; if it keeps failing, tell your admin.",
     timeout: "CompShare did not answer in time. Try again in a minute.",
     http: (status: number) => `CompShare answered with HTTP ${status}. Try again in a minute.`,
     invalidResponse:

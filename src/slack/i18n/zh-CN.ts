@@ -158,7 +158,7 @@ export const zhCN: Messages = {
 
   errors: {
     generic: (reference: string) => `机器人内部出错,未能完成操作。已记录日志(编号 \`${reference}\`)。`,
-    network: "无法连接优云智算。请稍后重试。",
+    network: "无法连接优云智算。请稍后重试；如果一直失败，请联系管理员。",
     timeout: "优云智算没有及时响应。请稍后重试。",
     http: (status: number) => `优云智算返回 HTTP ${status}。请稍后重试。`,
     invalidResponse: "优云智算返回了无法识别的内容。请重试;如果反复出现,请联系管理员。",
