@@ -271,7 +271,7 @@ describe("browsing", () => {
 
   it("speaks Chinese to a Chinese-locale user", async () => {
     const reply = await run("镜像", WEI);
-    expect(reply.text).toMatch(/平台镜像: 第 1–10 个,共 \d+ 个/);
+    expect(reply.text).toMatch(/平台镜像: 第 1–10 个，共 \d+ 个/);
     const custom = await run("自制", WEI);
     expect(custom.text).toContain("我的镜像");
   });
