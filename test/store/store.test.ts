@@ -670,9 +670,9 @@ describe.each(targets)("store on $name", ({ make }) => {
         expect(error, key).toBeInstanceOf(InvalidStoreInputError);
         expect((error as Error).message).not.toContain("value-123");
       }
-      await expect(
-        store.audit.append({ ...base, detail: { note: "xoxb-fake-abcdefghij" } }),
-      ).rejects.toBeInstanceOf(InvalidStoreInputError);
+      await expect(store.audit.append({ ...base, detail: { note: "xoxb-fake-abcdefghij" } })).rejects.toBeInstanceOf(
+        InvalidStoreInputError,
+      );
       await expect(
         store.audit.append({ ...base, detail: { nested: { a: 1 } } as unknown as Record<string, string> }),
       ).rejects.toBeInstanceOf(InvalidStoreInputError);
