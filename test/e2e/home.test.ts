@@ -34,6 +34,9 @@ afterAll(async () => {
 });
 
 async function openHome(actor: Actor): Promise<string> {
+  // Earlier steps refresh Home tabs in the background; let those land first so the publish
+  // awaited below is the one this event causes, not a stale one arriving late under load.
+  expect(await h.bot.services.inFlight.drain(10_000)).toBe(true);
   const before = h.slack.callsTo("views.publish").filter((c) => c.args.user_id === actor.userId).length;
   const response = await h.send.event({ type: "app_home_opened", user: actor.userId, tab: "home", channel: "D0HOME" });
   expect(response.status).toBe(200);
