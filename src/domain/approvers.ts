@@ -1,3 +1,4 @@
+import { LoadingCache } from "../loading-cache.ts";
 import type { Logger } from "../log.ts";
 
 /**
@@ -36,25 +37,14 @@ export function createApproverDirectory(options: ApproverDirectoryOptions): Appr
   const ttlMs = options.ttlMs ?? DEFAULT_GROUP_TTL_MS;
   const users = new Set(options.approvers.filter((id) => !isGroupId(id)));
   const groups = options.approvers.filter(isGroupId);
-  const cache = new Map<string, { members: ReadonlySet<string>; expiresAt: number }>();
-  const pending = new Map<string, Promise<ReadonlySet<string>>>();
-
-  const membersOf = (groupId: string, lookup: GroupMembersLookup): Promise<ReadonlySet<string>> => {
-    const hit = cache.get(groupId);
-    if (hit && hit.expiresAt > options.clock()) return Promise.resolve(hit.members);
-    const inFlight = pending.get(groupId);
-    if (inFlight) return inFlight;
-    // A failure is not cached: the next click asks Slack again.
-    const promise = lookup(groupId)
-      .then((list) => {
-        const members = new Set(list);
-        cache.set(groupId, { members, expiresAt: options.clock() + ttlMs });
-        return members as ReadonlySet<string>;
-      })
-      .finally(() => pending.delete(groupId));
-    pending.set(groupId, promise);
-    return promise;
-  };
+  // A failed lookup is not cached: the next click asks Slack again.
+  const cache = new LoadingCache<ReadonlySet<string>>({
+    clock: options.clock,
+    ttlMs,
+    maxEntries: Math.max(groups.length, 1),
+  });
+  const membersOf = (groupId: string, lookup: GroupMembersLookup) =>
+    cache.get(groupId, async () => new Set(await lookup(groupId)));
 
   return {
     async check(userId, lookup) {

@@ -1,5 +1,5 @@
-import type { CallOptions, CompShareClient } from "../compshare/client.ts";
-import type { CompShareImage } from "../compshare/schemas.ts";
+import type { CallOptions, CompShareClient, ImagePage } from "../compshare/client.ts";
+import { type CompShareImage, MAX_PAGE_LIMIT } from "../compshare/schemas.ts";
 
 export type ImageSource = "platform" | "custom" | "shared";
 
@@ -37,4 +37,23 @@ export async function findImage(
   }
   if (firstError !== undefined) throw firstError;
   return undefined;
+}
+
+/**
+ * Every image of one list, up to `maxImages`: the first page says how many there are, the rest
+ * are asked for in parallel. The lists have no name filter for own and shared images, so the
+ * pickers search what this returns.
+ */
+export async function listAllImages(
+  fetchPage: (page: { Offset: number; Limit: number }) => Promise<ImagePage>,
+  maxImages: number,
+): Promise<CompShareImage[]> {
+  const first = await fetchPage({ Offset: 0, Limit: MAX_PAGE_LIMIT });
+  const total = Math.min(first.TotalCount, maxImages);
+  const offsets: number[] = [];
+  for (let offset = first.ImageSet.length; offset < total && first.ImageSet.length > 0; offset += MAX_PAGE_LIMIT) {
+    offsets.push(offset);
+  }
+  const rest = await Promise.all(offsets.map((Offset) => fetchPage({ Offset, Limit: MAX_PAGE_LIMIT })));
+  return [first, ...rest].flatMap((page) => page.ImageSet).slice(0, maxImages);
 }

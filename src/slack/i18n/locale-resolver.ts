@@ -1,4 +1,5 @@
 import type { Locale } from "../../config.ts";
+import { LoadingCache } from "../../loading-cache.ts";
 import type { Logger } from "../../log.ts";
 import { toLocale } from "./messages.ts";
 
@@ -31,45 +32,24 @@ export interface LocaleResolver {
 export function createLocaleResolver(options: LocaleResolverOptions): LocaleResolver {
   const ttlMs = options.ttlMs ?? 3_600_000;
   const failureTtlMs = Math.min(ttlMs, 60_000);
-  const maxEntries = options.maxEntries ?? 10_000;
-  const cache = new Map<string, { locale: Locale; expiresAt: number }>();
-  const pending = new Map<string, Promise<Locale>>();
+  const cache = new LoadingCache<{ locale: Locale; fromSlack: boolean }>({
+    clock: options.clock,
+    ttlMs: (entry) => (entry.fromSlack ? ttlMs : failureTtlMs),
+    maxEntries: options.maxEntries ?? 10_000,
+  });
 
-  const remember = (userId: string, locale: Locale, forMs: number) => {
-    if (cache.size >= maxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.delete(userId);
-    cache.set(userId, { locale, expiresAt: options.clock() + forMs });
-  };
-
-  const lookup = async (userId: string): Promise<Locale> => {
+  const lookup = async (userId: string) => {
     try {
       const result = await options.client.users.info({ user: userId, include_locale: true });
-      const locale = toLocale(result.user?.locale, options.fallback);
-      remember(userId, locale, ttlMs);
-      return locale;
+      return { locale: toLocale(result.user?.locale, options.fallback), fromSlack: true };
     } catch (error) {
       options.logger.warn({ err: error, userId }, "users.info failed; using the default locale");
-      remember(userId, options.fallback, failureTtlMs);
-      return options.fallback;
+      return { locale: options.fallback, fromSlack: false };
     }
   };
 
   return {
-    peek(userId) {
-      const hit = cache.get(userId);
-      return hit && hit.expiresAt > options.clock() ? hit.locale : options.fallback;
-    },
-    resolve(userId) {
-      const hit = cache.get(userId);
-      if (hit && hit.expiresAt > options.clock()) return Promise.resolve(hit.locale);
-      const inFlight = pending.get(userId);
-      if (inFlight) return inFlight;
-      const promise = lookup(userId).finally(() => pending.delete(userId));
-      pending.set(userId, promise);
-      return promise;
-    },
+    peek: (userId) => cache.peek(userId)?.locale ?? options.fallback,
+    resolve: async (userId) => (await cache.get(userId, () => lookup(userId))).locale,
   };
 }

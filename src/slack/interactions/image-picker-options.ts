@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from "@slack/bolt";
-import type { CompShareClient, ImagePage } from "../../compshare/client.ts";
-import { MAX_PAGE_LIMIT } from "../../compshare/schemas.ts";
+import type { CompShareClient } from "../../compshare/client.ts";
 import { accountFor } from "../../domain/accounts.ts";
-import type { ImageSource } from "../../domain/image-search.ts";
+import { type ImageSource, listAllImages } from "../../domain/image-search.ts";
+import { LoadingCache } from "../../loading-cache.ts";
 import type { Messages } from "../i18n/messages.ts";
 import type { BotServices } from "../services.ts";
 import { LIMITS, type OptionObject, option } from "../views/blocks.ts";
@@ -43,46 +43,24 @@ export function createImageCatalogue(options: {
   ttlMs?: number;
   maxUsers?: number;
 }): ImageCatalogue {
-  const ttlMs = options.ttlMs ?? 120_000;
-  const maxUsers = options.maxUsers ?? 500;
-  const cache = new Map<string, { images: readonly PickerImage[]; expiresAt: number }>();
-  const pending = new Map<string, Promise<readonly PickerImage[]>>();
+  const cache = new LoadingCache<readonly PickerImage[]>({
+    clock: options.clock,
+    ttlMs: options.ttlMs ?? 120_000,
+    maxEntries: options.maxUsers ?? 500,
+  });
   const keyOf = (teamId: string, userId: string) => `${teamId}/${userId}`;
-
   return {
-    peek(teamId, userId) {
-      const hit = cache.get(keyOf(teamId, userId));
-      return hit && hit.expiresAt > options.clock() ? hit.images : undefined;
-    },
-    load(teamId, userId, client) {
-      const key = keyOf(teamId, userId);
-      const hit = cache.get(key);
-      if (hit && hit.expiresAt > options.clock()) return Promise.resolve(hit.images);
-      const inFlight = pending.get(key);
-      if (inFlight) return inFlight;
-      const promise = listPickerImages(client)
-        .then((images) => {
-          if (cache.size >= maxUsers) {
-            const oldest = cache.keys().next().value;
-            if (oldest !== undefined) cache.delete(oldest);
-          }
-          cache.delete(key);
-          cache.set(key, { images, expiresAt: options.clock() + ttlMs });
-          return images;
-        })
-        .finally(() => pending.delete(key));
-      pending.set(key, promise);
-      return promise;
-    },
+    peek: (teamId, userId) => cache.peek(keyOf(teamId, userId)),
+    load: (teamId, userId, client) => cache.get(keyOf(teamId, userId), () => listPickerImages(client)),
   };
 }
 
 /** All three lists, every page (up to the cap); any list failing fails the whole, so a partial list is never cached. */
 async function listPickerImages(client: CompShareClient): Promise<PickerImage[]> {
   const lists = await Promise.all([
-    allPages((page) => client.describeCustomImages(page)),
-    allPages((page) => client.describeSharingImages(page)),
-    allPages((page) => client.describeImages(page)),
+    listAllImages((page) => client.describeCustomImages(page), MAX_IMAGES_PER_LIST),
+    listAllImages((page) => client.describeSharingImages(page), MAX_IMAGES_PER_LIST),
+    listAllImages((page) => client.describeImages(page), MAX_IMAGES_PER_LIST),
   ]);
   return lists.flatMap((images, i) =>
     images.map((image) => ({
@@ -94,17 +72,6 @@ async function listPickerImages(client: CompShareClient): Promise<PickerImage[]>
       tags: image.Tags ?? [],
     })),
   );
-}
-
-async function allPages(fetchPage: (page: { Offset: number; Limit: number }) => Promise<ImagePage>) {
-  const first = await fetchPage({ Offset: 0, Limit: MAX_PAGE_LIMIT });
-  const total = Math.min(first.TotalCount, MAX_IMAGES_PER_LIST);
-  const offsets: number[] = [];
-  for (let offset = first.ImageSet.length; offset < total && first.ImageSet.length > 0; offset += MAX_PAGE_LIMIT) {
-    offsets.push(offset);
-  }
-  const rest = await Promise.all(offsets.map((Offset) => fetchPage({ Offset, Limit: MAX_PAGE_LIMIT })));
-  return [first, ...rest].flatMap((page) => page.ImageSet);
 }
 
 /** Only an available image can be installed; an image without a status is given the benefit of the doubt. */
