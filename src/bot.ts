@@ -6,6 +6,7 @@ import { startSimulator } from "./simulator/simulator.ts";
 import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPolicy } from "./slack/app.ts";
 import { createLocaleResolver } from "./slack/i18n/locale-resolver.ts";
 import { InFlight } from "./slack/in-flight.ts";
+import { createReinstallKit } from "./slack/interactions/reinstall-kit.ts";
 import { createMetrics } from "./slack/metrics.ts";
 import { createResponseUrlPoster } from "./slack/response-url.ts";
 import type { BotServices } from "./slack/services.ts";
@@ -98,6 +99,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       sandboxKeys: sandbox && { publicKey: sandbox.demoAccount.publicKey, privateKey: sandbox.demoAccount.privateKey },
       inFlight: new InFlight(),
       responseUrls,
+      reinstall: createReinstallKit({ config, clock, logger }),
       locales: createLocaleResolver({
         client: { users: { info: (args) => requireSlack().app.client.users.info(args) } },
         fallback: config.defaultLocale,

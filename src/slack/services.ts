@@ -4,6 +4,7 @@ import type { Logger, SecretScrubber } from "../log.ts";
 import type { Store } from "../store/types.ts";
 import type { LocaleResolver } from "./i18n/locale-resolver.ts";
 import type { InFlight } from "./in-flight.ts";
+import type { ReinstallKit } from "./interactions/reinstall-kit.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ResponseUrlPoster } from "./response-url.ts";
 
@@ -18,6 +19,8 @@ export interface BotServices {
   readonly metrics: Metrics;
   readonly locales: LocaleResolver;
   readonly inFlight: InFlight;
+  /** The reinstall flow's caches (approver groups, image picker). */
+  readonly reinstall: ReinstallKit;
   /** Where replies to slash commands and message clicks go (their response_url). */
   readonly responseUrls: ResponseUrlPoster;
   /** COMPSHARE_SANDBOX only: the in-process simulator's demo key pair, public knowledge that opens nothing else. */

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs, webApi } from "@slack/bolt";
 import { reinstallEnabled } from "../../config.ts";
 import type { ApprovalRequest } from "../../store/types.ts";
-import { groupMembers, reinstallKit } from "../interactions/reinstall-kit.ts";
+import { groupMembers } from "../interactions/reinstall-kit.ts";
 import type { BotServices } from "../services.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { type HomeRequests, homeView } from "../views/home.ts";
@@ -38,7 +38,7 @@ async function homeRequests(
   if (!reinstallEnabled(services.config)) return undefined;
   const { approvals } = services.store;
   try {
-    const check = await reinstallKit(services).approvers.check(turn.userId, groupMembers(client));
+    const check = await services.reinstall.approvers.check(turn.userId, groupMembers(client));
     const selfAllowed = services.config.approval.allowSelfApproval;
     const [mine, awaiting, recent, workspace] = await Promise.all([
       approvals.listForRequester(turn.teamId, turn.userId, {

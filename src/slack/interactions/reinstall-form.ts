@@ -34,7 +34,7 @@ import {
   requestSubmittedModal,
 } from "../views/reinstall-modal.ts";
 import { approvalAnnouncer, channelViewContext } from "./approval-announcer.ts";
-import { type ReinstallKit, reinstallKit } from "./reinstall-kit.ts";
+import type { ReinstallKit } from "./reinstall-kit.ts";
 
 /**
  * The request form of journey 4: what the requester's keys can see of the instance and the
@@ -180,7 +180,7 @@ export async function handleRequestSubmit(services: BotServices, args: SubmitArg
       if (!(error instanceof NotLinkedError || error instanceof CredentialDecryptError)) throw error;
       return refuse({ [REINSTALL_BLOCKS.instance]: e.notLinked });
     }
-    const kit = reinstallKit(services);
+    const kit = services.reinstall;
     const [instance, image] = await Promise.all([
       lookUpInstance(turn, account, values.instanceId, SUBMIT_CHECK_DEADLINE_MS),
       lookUpImage(turn, kit, account.client, values.imageId, SUBMIT_CHECK_DEADLINE_MS),
@@ -293,7 +293,7 @@ export async function handleFormRefresh(services: BotServices, args: FormActionA
   const prefill = decodeFormMetadata(view.private_metadata);
   try {
     const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
-    const kit = reinstallKit(services);
+    const kit = services.reinstall;
     const [instance, image] = await Promise.all([
       INSTANCE_ID_PATTERN.test(values.instanceId) ? lookUpInstance(turn, account, values.instanceId) : undefined,
       IMAGE_ID_PATTERN.test(values.imageId) ? lookUpImage(turn, kit, account.client, values.imageId) : undefined,

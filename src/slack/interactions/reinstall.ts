@@ -24,7 +24,6 @@ import { approvalAnnouncer } from "./approval-announcer.ts";
 import { handleDecisionClick, handleRejectSubmit } from "./approval-decisions.ts";
 import { answerImageOptions, type OptionsArgs } from "./image-picker-options.ts";
 import { handleFormRefresh, handleRequestSubmit, lookUpImage, lookUpInstance } from "./reinstall-form.ts";
-import { reinstallKit } from "./reinstall-kit.ts";
 
 /**
  * Journey 4: ask for a reinstall. Entry points: `/compshare reinstall [uhost-id] [image-id]`,
@@ -45,7 +44,7 @@ export async function startReinstallRequest(
     return;
   }
   const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
-  const kit = reinstallKit(services);
+  const kit = services.reinstall;
   const known = prefill.imageId
     ? kit.catalogue.peek(turn.teamId, turn.userId)?.find((image) => image.id === prefill.imageId)
     : undefined;
@@ -105,7 +104,7 @@ export interface ReinstallHandle {
 
 /** Registers the flow's listeners and returns the housekeeping the app starts and stops with itself. */
 export function registerReinstall(app: App, services: BotServices): ReinstallHandle {
-  const kit = reinstallKit(services);
+  const kit = services.reinstall;
   app.options(
     REINSTALL_ACTIONS.image,
     tracked(services, (s, args: OptionsArgs) =>
