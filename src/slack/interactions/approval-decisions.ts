@@ -213,25 +213,8 @@ async function approve(click: Click, request: ApprovalRequest): Promise<CommandO
   return "ok";
 }
 
-async function cancel(click: Click, request: ApprovalRequest): Promise<CommandOutcome> {
-  const { services, turn } = click;
-  const moved = await services.store.approvals.transition(request.id, "pending", "cancelled", {
-    decidedBy: turn.userId,
-  });
-  if (!moved.ok) {
-    await explainLate(click, moved.current);
-    return "user_error";
-  }
-  await services.store.audit.append({
-    teamId: turn.teamId,
-    actorId: turn.userId,
-    action: "reinstall.cancel",
-    target: request.instanceId,
-    result: "cancelled",
-    detail: { approval: request.id },
-  });
-  await announceDecision(click, moved.request, false);
-  return "ok";
+function cancel(click: Click, request: ApprovalRequest): Promise<CommandOutcome> {
+  return closeUnrun(click, request, "cancelled", undefined);
 }
 
 /**
@@ -286,25 +269,38 @@ export function handleRejectSubmit(kit: ReinstallKit) {
   };
 }
 
-async function reject(click: Click, request: ApprovalRequest, reason: string): Promise<CommandOutcome> {
+function reject(click: Click, request: ApprovalRequest, reason: string): Promise<CommandOutcome> {
+  return closeUnrun(click, request, "rejected", reason || undefined);
+}
+
+/**
+ * Cancel and reject: one compare-and-set out of pending, an audit entry, then the card. The
+ * requester rejected gets a DM; the one who cancelled clicked it themselves.
+ */
+async function closeUnrun(
+  click: Click,
+  request: ApprovalRequest,
+  to: "cancelled" | "rejected",
+  note: string | undefined,
+): Promise<CommandOutcome> {
   const { services, turn } = click;
-  const moved = await services.store.approvals.transition(request.id, "pending", "rejected", {
+  const moved = await services.store.approvals.transition(request.id, "pending", to, {
     decidedBy: turn.userId,
-    ...(reason ? { note: reason } : {}),
+    ...(note ? { note } : {}),
   });
   if (!moved.ok) {
     await explainLate(click, moved.current);
     return "user_error";
   }
-  await click.say(turn.m.reinstall.reject.done);
+  if (to === "rejected") await click.say(turn.m.reinstall.reject.done);
   await services.store.audit.append({
     teamId: turn.teamId,
     actorId: turn.userId,
-    action: "reinstall.reject",
+    action: to === "rejected" ? "reinstall.reject" : "reinstall.cancel",
     target: request.instanceId,
-    result: "rejected",
+    result: to,
     detail: { approval: request.id },
   });
-  await announceDecision(click, moved.request, true);
+  await announceDecision(click, moved.request, to === "rejected");
   return "ok";
 }
