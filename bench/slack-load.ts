@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
-import { FAKE_TEAM_ID } from "../test/e2e/fake-slack.ts";
 import type { Actor } from "../test/e2e/slack-requests.ts";
-import { signSlackBody } from "../test/e2e/slack-requests.ts";
+import { signSlackBody, slashCommandForm } from "../test/e2e/slack-requests.ts";
 
 /**
  * Signed Slack requests prepared before the clock starts, sent over a keep-alive pool, so the
@@ -16,7 +15,7 @@ export interface PreparedRequest {
   responseId: string;
 }
 
-/** A slash command exactly as SlackSender.command builds it (test/e2e/slack-requests.ts). */
+/** A slash command exactly as SlackSender.command sends it, signed in advance. */
 export function prepareCommand(
   signingSecret: string,
   text: string,
@@ -24,21 +23,9 @@ export function prepareCommand(
   responseUrl: (id: string) => string,
 ): PreparedRequest {
   const responseId = randomUUID();
-  const body = new URLSearchParams({
-    token: "legacy-verification-token-unused",
-    team_id: actor.teamId ?? FAKE_TEAM_ID,
-    team_domain: "fake",
-    channel_id: actor.channelId ?? "C0WORK001",
-    channel_name: "work",
-    user_id: actor.userId,
-    user_name: actor.userId.toLowerCase(),
-    command: "/compshare",
-    text,
-    api_app_id: "A0APP0001",
-    is_enterprise_install: "false",
-    response_url: responseUrl(responseId),
-    trigger_id: `trigger-${randomUUID()}`,
-  }).toString();
+  const body = new URLSearchParams(
+    slashCommandForm({ text, actor, responseUrl: responseUrl(responseId), triggerId: `trigger-${randomUUID()}` }),
+  ).toString();
   const timestamp = Math.floor(Date.now() / 1000);
   return {
     body,

@@ -1,26 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { runDoctorCommand } from "../../src/cli/doctor-command.ts";
 import type { CliIo } from "../../src/cli/io.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
-import { FakeSlack } from "../e2e/fake-slack.ts";
+import { useLoopbackWorld } from "../helpers/loopback-world.ts";
 
-let slack: FakeSlack;
-let sim: Simulator;
-let dir: string;
-beforeAll(async () => {
-  slack = await FakeSlack.start();
-  sim = await startSimulator({ port: 0 });
-  dir = await mkdtemp(join(tmpdir(), "compshare-doctor-"));
-});
-afterAll(async () => {
-  await slack?.close();
-  await sim?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const world = useLoopbackWorld("doctor");
 
 function capture() {
   const lines: string[] = [];
@@ -33,9 +18,9 @@ const baseEnv = () => ({
   SLACK_BOT_TOKEN: token,
   SLACK_SIGNING_SECRET: randomBytes(16).toString("hex"),
   CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-  SLACK_API_URL: slack.apiUrl,
-  COMPSHARE_API_URL: sim.url,
-  DATABASE_URL: `sqlite:${join(dir, "doctor.sqlite")}`,
+  SLACK_API_URL: world.slack.apiUrl,
+  COMPSHARE_API_URL: world.sim.url,
+  DATABASE_URL: `sqlite:${join(world.dir, "doctor.sqlite")}`,
 });
 
 it("passes every check when configuration, store, Slack and CompShare are fine", async () => {
@@ -50,7 +35,7 @@ it("passes every check when configuration, store, Slack and CompShare are fine",
 });
 
 it("says what to fix when Slack rejects the token and CompShare cannot be reached", async () => {
-  slack.fail("auth.test", { kind: "error", error: "invalid_auth" });
+  world.slack.fail("auth.test", { kind: "error", error: "invalid_auth" });
   const c = capture();
   const code = await runDoctorCommand(
     c.io,

@@ -1,11 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
-import { FakeSlack } from "../e2e/fake-slack.ts";
+import { describe, expect, it } from "vitest";
+import { useLoopbackWorld } from "../helpers/loopback-world.ts";
 
 /** The real entry point as a process: what a user sees on a fresh machine, and how it stops. */
 
@@ -52,19 +49,7 @@ describe("compshare-bot start", () => {
   });
 
   describe("with a fake Slack and the simulator", () => {
-    let slack: FakeSlack;
-    let sim: Simulator;
-    let dir: string;
-    beforeAll(async () => {
-      slack = await FakeSlack.start();
-      sim = await startSimulator({ port: 0 });
-      dir = await mkdtemp(join(tmpdir(), "compshare-main-"));
-    });
-    afterAll(async () => {
-      await slack?.close();
-      await sim?.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    const world = useLoopbackWorld("main");
 
     it("starts, answers /readyz, and on SIGTERM finishes and exits 0", async () => {
       const token = `xoxb-1-2-${randomBytes(8).toString("hex")}`;
@@ -72,9 +57,9 @@ describe("compshare-bot start", () => {
         SLACK_BOT_TOKEN: token,
         SLACK_SIGNING_SECRET: randomBytes(16).toString("hex"),
         CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-        SLACK_API_URL: slack.apiUrl,
-        COMPSHARE_API_URL: sim.url,
-        DATABASE_URL: `sqlite:${join(dir, "bot.sqlite")}`,
+        SLACK_API_URL: world.slack.apiUrl,
+        COMPSHARE_API_URL: world.sim.url,
+        DATABASE_URL: `sqlite:${join(world.dir, "bot.sqlite")}`,
         PORT: "0",
       });
       const [, port] = await waitForOutput(p.stdout, /"port":(\d+)/, p.child);
@@ -86,13 +71,13 @@ describe("compshare-bot start", () => {
     });
 
     it("says clearly when Slack rejects the token", async () => {
-      slack.fail("auth.test", { kind: "error", error: "invalid_auth" });
+      world.slack.fail("auth.test", { kind: "error", error: "invalid_auth" });
       const p = run(["start"], {
         SLACK_BOT_TOKEN: "xoxb-1-2-revoked",
         SLACK_SIGNING_SECRET: randomBytes(16).toString("hex"),
         CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-        SLACK_API_URL: slack.apiUrl,
-        DATABASE_URL: `sqlite:${join(dir, "bot2.sqlite")}`,
+        SLACK_API_URL: world.slack.apiUrl,
+        DATABASE_URL: `sqlite:${join(world.dir, "bot2.sqlite")}`,
         PORT: "0",
       });
       expect(await p.exited).toBe(1);

@@ -1,38 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
-import { FakeSlack } from "./fake-slack.ts";
+import { expect, it } from "vitest";
+import { useLoopbackWorld } from "../helpers/loopback-world.ts";
 import { ALICE, startHarness } from "./harness.ts";
 
 /** The documented rotation: add the new key second, then first (restart re-encrypts), then alone. */
 
-let slack: FakeSlack;
-let sim: Simulator;
-let dir: string;
-beforeAll(async () => {
-  slack = await FakeSlack.start();
-  sim = await startSimulator({ port: 0 });
-  dir = await mkdtemp(join(tmpdir(), "compshare-rotation-"));
-});
-afterAll(async () => {
-  await slack?.close();
-  await sim?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const world = useLoopbackWorld("rotation");
 
 async function whoami(keys: string) {
   const h = await startHarness({
-    slack,
-    sim,
-    env: { CREDENTIALS_KEY: keys, DATABASE_URL: `sqlite:${join(dir, "bot.sqlite")}` },
+    slack: world.slack,
+    sim: world.sim,
+    env: { CREDENTIALS_KEY: keys, DATABASE_URL: `sqlite:${join(world.dir, "bot.sqlite")}` },
   });
   try {
     const { responseId } = await h.send.command("custom", ALICE);
-    const [reply] = await slack.waitFor(
-      () => slack.responsesTo(responseId).length > 0 && slack.responsesTo(responseId),
+    const [reply] = await world.slack.waitFor(
+      () => world.slack.responsesTo(responseId).length > 0 && world.slack.responsesTo(responseId),
     );
     return { text: JSON.stringify(reply?.body), logs: h.logs.text() };
   } finally {
@@ -44,9 +29,9 @@ it("re-encrypts at start and keeps every user's keys readable through each step"
   const a = randomBytes(32).toString("base64");
   const b = randomBytes(32).toString("base64");
   const first = await startHarness({
-    slack,
-    sim,
-    env: { CREDENTIALS_KEY: a, DATABASE_URL: `sqlite:${join(dir, "bot.sqlite")}` },
+    slack: world.slack,
+    sim: world.sim,
+    env: { CREDENTIALS_KEY: a, DATABASE_URL: `sqlite:${join(world.dir, "bot.sqlite")}` },
   });
   await first.login(ALICE);
   await first.stop();

@@ -22,6 +22,43 @@ export function signSlackBody(signingSecret: string, timestamp: number, body: st
   return `v0=${createHmac("sha256", signingSecret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
 }
 
+/** A slash command's form fields, exactly as Slack posts them (the benchmark sends these too). */
+export function slashCommandForm(input: {
+  text: string;
+  actor: Actor;
+  responseUrl: string;
+  triggerId: string;
+  command?: string;
+}): Record<string, string> {
+  const { actor } = input;
+  return {
+    token: "legacy-verification-token-unused",
+    team_id: actor.teamId ?? FAKE_TEAM_ID,
+    team_domain: "fake",
+    channel_id: actor.channelId ?? "C0WORK001",
+    channel_name: "work",
+    user_id: actor.userId,
+    user_name: actor.userId.toLowerCase(),
+    command: input.command ?? "/compshare",
+    text: input.text,
+    api_app_id: "A0APP0001",
+    is_enterprise_install: "false",
+    response_url: input.responseUrl,
+    trigger_id: input.triggerId,
+  };
+}
+
+/** The fields every interactivity payload carries about who acted and in which app. */
+function fromActor(actor: Actor) {
+  const teamId = actor.teamId ?? FAKE_TEAM_ID;
+  return {
+    team: { id: teamId, domain: "fake" },
+    user: { id: actor.userId, username: actor.userId.toLowerCase(), name: actor.userId.toLowerCase(), team_id: teamId },
+    api_app_id: "A0APP0001",
+    token: "legacy-verification-token-unused",
+  };
+}
+
 export class SlackSender {
   readonly #eventsUrl: string;
   readonly #secret: string;
@@ -62,21 +99,9 @@ export class SlackSender {
   ): Promise<{ response: SlackHttpResponse; responseId: string; triggerId: string }> {
     const responseId = randomUUID();
     const triggerId = `trigger-${randomUUID()}`;
-    const response = await this.postForm({
-      token: "legacy-verification-token-unused",
-      team_id: actor.teamId ?? FAKE_TEAM_ID,
-      team_domain: "fake",
-      channel_id: actor.channelId ?? "C0WORK001",
-      channel_name: "work",
-      user_id: actor.userId,
-      user_name: actor.userId.toLowerCase(),
-      command,
-      text,
-      api_app_id: "A0APP0001",
-      is_enterprise_install: "false",
-      response_url: this.#slack.responseUrl(responseId),
-      trigger_id: triggerId,
-    });
+    const response = await this.postForm(
+      slashCommandForm({ text, actor, command, responseUrl: this.#slack.responseUrl(responseId), triggerId }),
+    );
     return { response, responseId, triggerId };
   }
 
@@ -96,10 +121,7 @@ export class SlackSender {
     const channelId = message.channelId ?? actor.channelId ?? "C0WORK001";
     const response = await this.interaction({
       type: "block_actions",
-      team: { id: actor.teamId ?? FAKE_TEAM_ID, domain: "fake" },
-      user: { id: actor.userId, username: actor.userId.toLowerCase(), team_id: actor.teamId ?? FAKE_TEAM_ID },
-      api_app_id: "A0APP0001",
-      token: "legacy-verification-token-unused",
+      ...fromActor(actor),
       container: message.ts
         ? { type: "message", message_ts: message.ts, channel_id: channelId, is_ephemeral: false }
         : { type: "message", message_ts: "1700000000.000001", channel_id: channelId, is_ephemeral: true },
@@ -138,10 +160,7 @@ export class SlackSender {
     const triggerId = `trigger-${randomUUID()}`;
     const response = await this.interaction({
       type: "block_actions",
-      team: { id: actor.teamId ?? FAKE_TEAM_ID, domain: "fake" },
-      user: { id: actor.userId, username: actor.userId.toLowerCase(), team_id: actor.teamId ?? FAKE_TEAM_ID },
-      api_app_id: "A0APP0001",
-      token: "legacy-verification-token-unused",
+      ...fromActor(actor),
       container: { type: "view", view_id: view.id },
       trigger_id: triggerId,
       view: {
@@ -179,10 +198,7 @@ export class SlackSender {
   ): Promise<SlackHttpResponse> {
     return this.interaction({
       type: "view_submission",
-      team: { id: actor.teamId ?? FAKE_TEAM_ID, domain: "fake" },
-      user: { id: actor.userId, username: actor.userId.toLowerCase(), team_id: actor.teamId ?? FAKE_TEAM_ID },
-      api_app_id: "A0APP0001",
-      token: "legacy-verification-token-unused",
+      ...fromActor(actor),
       trigger_id: `trigger-${randomUUID()}`,
       view: {
         id: view.id ?? "V0SUBMIT1",
@@ -204,10 +220,7 @@ export class SlackSender {
   ): Promise<SlackHttpResponse> {
     return this.interaction({
       type: "block_suggestion",
-      team: { id: actor.teamId ?? FAKE_TEAM_ID, domain: "fake" },
-      user: { id: actor.userId, name: actor.userId.toLowerCase(), team_id: actor.teamId ?? FAKE_TEAM_ID },
-      api_app_id: "A0APP0001",
-      token: "legacy-verification-token-unused",
+      ...fromActor(actor),
       container: view ? { type: "view", view_id: view.id } : { type: "message" },
       action_id: suggestion.action_id,
       block_id: suggestion.block_id,
