@@ -17,6 +17,9 @@ import { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy, withRetries } 
 import {
   type CompShareImage,
   type CompShareInstance,
+  type CreateCustomImageRequest,
+  createCustomImageRequestSchema,
+  createCustomImageResponseSchema,
   type DescribeCustomImagesRequest,
   type DescribeImagesRequest,
   type DescribeInstancesRequest,
@@ -25,8 +28,14 @@ import {
   describeImagesRequestSchema,
   describeInstancesRequestSchema,
   describeSharingImagesRequestSchema,
+  type ImageCreateProgressRequest,
+  type InstancePowerRequest,
+  imageCreateProgressRequestSchema,
+  imageCreateProgressResponseSchema,
   imagePageResponseSchema,
   instancePageResponseSchema,
+  instancePowerRequestSchema,
+  instancePowerResponseSchema,
   type ReinstallInstanceRequest,
   reinstallInstanceRequestSchema,
   reinstallResponseSchema,
@@ -92,6 +101,17 @@ export interface InstancePage {
   requestId?: string | undefined;
 }
 
+/** GetCompShareImageCreateProgress: how far a CreateCompShareCustomImage has got. */
+export interface ImageCreateProgress {
+  /** 0 to 100 (the API's own field name). */
+  Process: number;
+  /** Seconds the platform estimates are left; absent when it gives no estimate. */
+  RemainingDuration?: number | undefined;
+  /** Seconds the platform estimates the whole creation takes. */
+  TotalDuration?: number | undefined;
+  requestId?: string | undefined;
+}
+
 export interface CompShareClient {
   /** DescribeCompShareImages: platform images. */
   describeImages(req: DescribeImagesRequest, opts?: CallOptions): Promise<ImagePage>;
@@ -108,7 +128,29 @@ export interface CompShareClient {
     req: ReinstallInstanceRequest,
     opts?: CallOptions,
   ): Promise<{ UHostId: string; requestId?: string | undefined }>;
-  /** Any action, params passed through as given (for the CLI); retried only when it is a Describe*. */
+  /** StopCompShareInstance (Running → Stopping → Stopped); never retried. */
+  stopInstance(
+    req: InstancePowerRequest,
+    opts?: CallOptions,
+  ): Promise<{ UHostId: string; requestId?: string | undefined }>;
+  /** StartCompShareInstance (Stopped → Starting → Running); never retried. */
+  startInstance(
+    req: InstancePowerRequest,
+    opts?: CallOptions,
+  ): Promise<{ UHostId: string; requestId?: string | undefined }>;
+  /** RebootCompShareInstance (Running → Rebooting → Running); never retried. */
+  rebootInstance(
+    req: InstancePowerRequest,
+    opts?: CallOptions,
+  ): Promise<{ UHostId: string; requestId?: string | undefined }>;
+  /** CreateCompShareCustomImage from an instance's system disk; never retried. */
+  createCustomImage(
+    req: CreateCustomImageRequest,
+    opts?: CallOptions,
+  ): Promise<{ CompShareImageId: string; requestId?: string | undefined }>;
+  /** GetCompShareImageCreateProgress; a read, so retried. */
+  getImageCreateProgress(req: ImageCreateProgressRequest, opts?: CallOptions): Promise<ImageCreateProgress>;
+  /** Any action, params passed through as given (for the CLI); retried only when it is a read (Describe*, Get*). */
   call(
     action: string,
     params: Record<string, ParamValue>,
@@ -188,6 +230,19 @@ function createClient(engine: Engine, account: CompShareAccount): CompShareClien
       return { ...value, requestId };
     };
 
+  const powerAction =
+    (action: string) =>
+    async (
+      req: InstancePowerRequest,
+      opts?: CallOptions,
+    ): Promise<{ UHostId: string; requestId?: string | undefined }> => {
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(instancePowerRequestSchema, req, action),
+        decode: (body, context) => decoded(instancePowerResponseSchema, body, context).UHostId ?? req.UHostId,
+      });
+      return { UHostId: value, requestId };
+    };
+
   return {
     describeImages: imagePage("DescribeCompShareImages", describeImagesRequestSchema),
     describeCustomImages: imagePage("DescribeCompShareCustomImages", describeCustomImagesRequestSchema),
@@ -222,6 +277,35 @@ function createClient(engine: Engine, account: CompShareAccount): CompShareClien
         decode: (body, context) => decoded(reinstallResponseSchema, body, context).UHostId ?? req.UHostId,
       });
       return { UHostId: value, requestId };
+    },
+
+    stopInstance: powerAction("StopCompShareInstance"),
+    startInstance: powerAction("StartCompShareInstance"),
+    rebootInstance: powerAction("RebootCompShareInstance"),
+
+    async createCustomImage(req, opts) {
+      const action = "CreateCompShareCustomImage";
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(createCustomImageRequestSchema, req, action),
+        decode: (body, context) => decoded(createCustomImageResponseSchema, body, context).CompShareImageId,
+      });
+      return { CompShareImageId: value, requestId };
+    },
+
+    async getImageCreateProgress(req, opts) {
+      const action = "GetCompShareImageCreateProgress";
+      const { value, requestId } = await execute(engine, account, action, opts, {
+        params: () => validated(imageCreateProgressRequestSchema, req, action),
+        decode: (body, context) => {
+          const { Process, RemainingDuration, TotalDuration } = decoded(
+            imageCreateProgressResponseSchema,
+            body,
+            context,
+          );
+          return { Process, RemainingDuration, TotalDuration };
+        },
+      });
+      return { ...value, requestId };
     },
 
     async call(action, params, opts) {
@@ -284,7 +368,7 @@ async function execute<T>(
 ): Promise<{ value: T; requestId: string | undefined }> {
   const started = engine.clock();
   const record: CallRecord = { attempts: 0, requestId: undefined, retCode: undefined };
-  const isRead = action.startsWith("Describe");
+  const isRead = isReadAction(action);
   const deadlineMs = opts?.deadlineMs ?? engine.deadlineMs;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
@@ -354,6 +438,11 @@ async function execute<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Reads may be retried; everything else is a mutation, sent at most once. */
+export function isReadAction(action: string): boolean {
+  return action.startsWith("Describe") || action.startsWith("Get");
 }
 
 /** A broken metrics hook must not turn a finished call, a reinstall say, into a failure. */

@@ -6,6 +6,7 @@ export {
   type CompShareApiOptions,
   type CompShareClient,
   createCompShareApi,
+  type ImageCreateProgress,
   type ImagePage,
   type InstancePage,
 } from "./client.ts";
@@ -28,12 +29,15 @@ export { RETCODES, type RetCodeInfo, type RetCodeKey, retCodeInfo, retCodeKey } 
 export {
   type CompShareImage,
   type CompShareInstance,
+  type CreateCustomImageRequest,
   type DescribeCustomImagesRequest,
   type DescribeImagesRequest,
   type DescribeInstancesRequest,
   type DescribeSharingImagesRequest,
   IMAGE_ID_PATTERN,
+  type ImageCreateProgressRequest,
   INSTANCE_ID_PATTERN,
+  type InstancePowerRequest,
   MAX_PAGE_LIMIT,
   MAX_TAGS,
   type ReinstallInstanceRequest,

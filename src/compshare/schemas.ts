@@ -99,12 +99,41 @@ export const reinstallInstanceRequestSchema = z
   })
   .catchall(paramValue);
 
+/** StopCompShareInstance, StartCompShareInstance and RebootCompShareInstance take the same params. */
+export const instancePowerRequestSchema = z.object({ ...location, UHostId: instanceId }).catchall(paramValue);
+
+/** The SDKs name the request's list `Softwares.Application`, singular, unlike the image record's. */
+export const createCustomImageRequestSchema = z
+  .object({
+    ...location,
+    UHostId: instanceId,
+    Name: nonEmpty,
+    Description: z.string().optional(),
+    Softwares: z
+      .object({
+        Application: z.array(nonEmpty).optional(),
+        CUDAVersion: z.string().optional(),
+        Framework: z.string().optional(),
+        FrameworkVersion: z.string().optional(),
+      })
+      .catchall(paramValue)
+      .optional(),
+  })
+  .catchall(paramValue);
+
+export const imageCreateProgressRequestSchema = z
+  .object({ ...location, CompShareImageId: imageId })
+  .catchall(paramValue);
+
 export type DescribeImagesRequest = z.input<typeof describeImagesRequestSchema>;
 export type DescribeCustomImagesRequest = z.input<typeof describeCustomImagesRequestSchema>;
 export type DescribeSharingImagesRequest = z.input<typeof describeSharingImagesRequestSchema>;
 export type DescribeInstancesRequest = z.input<typeof describeInstancesRequestSchema>;
 export type UpdateImageRequest = z.input<typeof updateImageRequestSchema>;
 export type ReinstallInstanceRequest = z.input<typeof reinstallInstanceRequestSchema>;
+export type InstancePowerRequest = z.input<typeof instancePowerRequestSchema>;
+export type CreateCustomImageRequest = z.input<typeof createCustomImageRequestSchema>;
+export type ImageCreateProgressRequest = z.input<typeof imageCreateProgressRequestSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Responses: tolerant. Numbers and booleans have been seen as strings, Go services send null for
@@ -203,7 +232,22 @@ export const instancePageResponseSchema = z.looseObject({
   UHostSet: optional(z.array(instanceSchema)),
 });
 
+/** ReinstallCompShareInstance, and the Stop/Start/Reboot actions: each answers the instance's id. */
 export const reinstallResponseSchema = z.looseObject({ UHostId: optional(z.string()) });
+export const instancePowerResponseSchema = reinstallResponseSchema;
+
+/** The new image's id is what the caller polls progress and later the image list with. */
+export const createCustomImageResponseSchema = z.looseObject({ CompShareImageId: z.string().min(1) });
+
+/** Seconds, sent as strings by the SDKs' models; an empty string means not estimated. */
+const estimatedSeconds = z.preprocess((value) => (value === "" ? undefined : value), optional(numeric));
+
+export const imageCreateProgressResponseSchema = z.looseObject({
+  /** 0 to 100; the SDKs spell it Process. */
+  Process: numeric,
+  RemainingDuration: estimatedSeconds,
+  TotalDuration: estimatedSeconds,
+});
 
 export type CompShareImage = z.output<typeof imageSchema>;
 export type CompShareInstance = z.output<typeof instanceSchema>;
