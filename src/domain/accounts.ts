@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CompShareApi, CompShareClient } from "../compshare/client.ts";
 import type { Store, StoredCredentials } from "../store/types.ts";
 
@@ -13,6 +14,13 @@ export class NotLinkedError extends Error {
 export interface LinkedAccount {
   credentials: StoredCredentials;
   client: CompShareClient;
+  /** keyFingerprint of the public key: what a request records so a later key change is noticed. */
+  fingerprint: string;
+}
+
+/** Names a public key without holding it: the first 16 hex digits of its SHA-256. */
+export function keyFingerprint(publicKey: string): string {
+  return createHash("sha256").update(publicKey, "utf8").digest("hex").slice(0, 16);
 }
 
 /** The user's own CompShare client, built from their stored keys; the private key stays in memory only. */
@@ -31,5 +39,5 @@ export async function accountFor(
     zone: credentials.zone,
     ...(credentials.projectId ? { projectId: credentials.projectId } : {}),
   });
-  return { credentials, client };
+  return { credentials, client, fingerprint: keyFingerprint(credentials.publicKey) };
 }

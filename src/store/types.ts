@@ -1,3 +1,12 @@
+import type {
+  Operation,
+  OperationKind,
+  RequestStatus,
+  Step,
+  StepAction,
+  StepResult,
+  Target,
+} from "../domain/operations/api.ts";
 import type { APPROVAL_STATUSES } from "./approval-transitions.ts";
 
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -139,6 +148,88 @@ export interface ApprovalStore {
    * so a live replica's call in flight is left alone.
    */
   markInterrupted(opts?: { startedBefore?: Date }): Promise<ApprovalRequest[]>;
+}
+
+/** A new request with its plan, written in one transaction. */
+export interface NewOperationRecord {
+  teamId: string;
+  requesterId: string;
+  kind: OperationKind;
+  region: string;
+  zone: string;
+  projectId?: string;
+  reason: string;
+  keyFingerprint: string;
+  targets: Target[];
+  steps: { instanceId: string; action: StepAction }[];
+  ttlMs: number;
+}
+
+export interface OperationPatch {
+  /** Required when a decision leaves pending (approved, rejected, cancelled); refused elsewhere. */
+  decidedBy?: string;
+  note?: string;
+}
+
+export type OperationTransition = { ok: true; operation: Operation } | { ok: false; current: Operation | undefined };
+
+/** Who holds a running step, and until when the claim holds without renewal. */
+export interface StepClaim {
+  owner: string;
+  until: Date;
+}
+
+export interface OperationStore {
+  create(input: NewOperationRecord): Promise<Operation>;
+  get(id: string): Promise<Operation | undefined>;
+  listForRequester(
+    teamId: string,
+    requesterId: string,
+    opts?: { statuses?: RequestStatus[]; limit?: number },
+  ): Promise<Operation[]>;
+  listPending(teamId: string, opts?: { excludeRequester?: string; limit?: number }): Promise<Operation[]>;
+  listRecent(teamId: string, opts?: { limit?: number; involving?: string }): Promise<Operation[]>;
+  /**
+   * One compare-and-set on the request: succeeds only if it is still in `from` (and, leaving
+   * pending, not yet expired). Throws InvalidTransitionError for a move outside the graph.
+   */
+  transition(id: string, from: RequestStatus, to: RequestStatus, patch?: OperationPatch): Promise<OperationTransition>;
+  setMessage(id: string, channelId: string, messageTs: string): Promise<void>;
+  /**
+   * The step's own compare-and-set: pending → running, or a running step whose claim has lapsed
+   * taken over; only when every earlier step of the same instance is done. Undefined when lost.
+   */
+  claimStep(requestId: string, position: number, claim: StepClaim): Promise<Step | undefined>;
+  /** Extends the owner's claim; false when the step is no longer this owner's. */
+  renewClaim(requestId: string, position: number, claim: StepClaim): Promise<boolean>;
+  /**
+   * Before a mutation is sent (`sent` true) and after it was definitely refused (`sent` false,
+   * attempts + 1). A running step found with `sent` after a restart is reconciled, never resent.
+   */
+  markSent(requestId: string, position: number, owner: string, sent: boolean): Promise<boolean>;
+  /** running → done | failed | unknown, by the claim's owner. */
+  finishStep(
+    requestId: string,
+    position: number,
+    owner: string,
+    status: "done" | "failed" | "unknown",
+    result: StepResult,
+  ): Promise<Step | undefined>;
+  /** unknown → done | failed, or a new observation on an unknown step ("check again"). */
+  settleUnknownStep(
+    requestId: string,
+    position: number,
+    status: "done" | "failed" | "unknown",
+    result: StepResult,
+  ): Promise<Step | undefined>;
+  /** pending → skipped for the instance's steps after `position`; returns them. */
+  skipRest(requestId: string, instanceId: string, position: number): Promise<Step[]>;
+  /** Pending requests whose time is up become expired, oldest first, at most `limit`. */
+  expireDue(limit: number): Promise<Operation[]>;
+  /** Ids of approved or executing requests with a step that may be claimed now (nobody holds it). */
+  listResumable(limit: number): Promise<string[]>;
+  /** Deletes requests (and their plans) that finished before `before`; returns how many. */
+  purgeFinished(before: Date, limit: number): Promise<number>;
 }
 
 export interface AuditLog {
