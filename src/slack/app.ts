@@ -1,18 +1,19 @@
 import type { Server } from "node:http";
 import { App, HTTPReceiver, type LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
 import { boltLevelFor, toBoltLogger } from "../log.ts";
-import { handleCompshareCommand } from "./commands/compshare-command.ts";
+import { commandLabel, commandLocaleWait, handleCompshareCommand } from "./commands/compshare-command.ts";
 import { handleAppHomeOpened } from "./events/home.ts";
 import { operationalRoutes, portOf, serveRoutes } from "./http-routes.ts";
-import { handleHomeList, handleImageMenu, handleListPage } from "./interactions/image-lists.ts";
-import { registerImageUpdate } from "./interactions/image-update.ts";
+import { handleHomeList, handleImageMenu, handleListPage, imageMenuLabel } from "./interactions/image-lists.ts";
+import { imageUpdateListeners } from "./interactions/image-update.ts";
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
 import { type ReinstallHandle, registerReinstall } from "./interactions/reinstall.ts";
 import type { BotServices } from "./services.ts";
-import { tracked } from "./tracked.ts";
+import { onClick, onCommand, onHomeOpened, onSubmit } from "./surfaces.ts";
 import { HOME_ACTIONS } from "./views/home.ts";
 import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
 import { ACTION_IMAGE_MENU, ACTION_LIST_PAGE } from "./views/image-list.ts";
+import { PICKER_ACTION, UPDATE_CALLBACK } from "./views/image-update-modal.ts";
 import { LOGIN_CALLBACK } from "./views/keys.ts";
 
 export interface WebClientPolicy {
@@ -114,25 +115,44 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   };
 }
 
-/** Every listener runs under InFlight so shutdown waits for it. */
+/** Every listener, each in the frame of its surface (surfaces.ts). */
 function register(app: App, services: BotServices): ReinstallHandle {
-  const track = <A>(handler: (services: BotServices, args: A) => Promise<void>) => tracked(services, handler);
-
-  app.command("/compshare", track(handleCompshareCommand));
-  app.view(LOGIN_CALLBACK, track(handleLoginSubmit));
-  app.action(new RegExp(`^${ACTION_LIST_PAGE}_`), track(handleListPage));
-  app.action(ACTION_IMAGE_MENU, track(handleImageMenu));
-  app.action(ACTION_IMAGE_EDIT, track(handleImageMenu));
-  app.action(ACTION_IMAGE_REINSTALL, track(handleImageMenu));
-  app.action(HOME_ACTIONS.platform, track(handleHomeList("platform")));
-  app.action(HOME_ACTIONS.custom, track(handleHomeList("custom")));
-  app.action(HOME_ACTIONS.shared, track(handleHomeList("shared")));
-  app.action(HOME_ACTIONS.login, track(handleHomeLogin));
-  app.event("app_home_opened", track(handleAppHomeOpened));
-  registerImageUpdate(app, services);
+  const inMessage = { kind: "message" } as const;
+  app.command(
+    "/compshare",
+    onCommand(services, { what: commandLabel, localeWaitMs: commandLocaleWait }, handleCompshareCommand),
+  );
+  app.view(LOGIN_CALLBACK, onSubmit(services, { what: "login", title: (m) => m.login.title }, handleLoginSubmit));
+  app.action(
+    new RegExp(`^${ACTION_LIST_PAGE}_`),
+    onClick(services, { what: "list_page", errors: inMessage }, handleListPage),
+  );
+  const imageMenu = onClick(services, { what: imageMenuLabel, localeWaitMs: 800, errors: inMessage }, handleImageMenu);
+  app.action(ACTION_IMAGE_MENU, imageMenu);
+  app.action(ACTION_IMAGE_EDIT, imageMenu);
+  app.action(ACTION_IMAGE_REINSTALL, imageMenu);
+  for (const kind of ["platform", "custom", "shared"] as const) {
+    app.action(
+      HOME_ACTIONS[kind],
+      onClick(
+        services,
+        { what: `home_list:${kind}`, localeWaitMs: 800, errors: { kind: "log" } },
+        handleHomeList(kind),
+      ),
+    );
+  }
+  app.action(
+    HOME_ACTIONS.login,
+    onClick(services, { what: "home_login", localeWaitMs: 800, errors: { kind: "log" } }, handleHomeLogin),
+  );
+  app.event("app_home_opened", onHomeOpened(services, handleAppHomeOpened));
+  const update = imageUpdateListeners(services);
+  app.options(PICKER_ACTION, update.options);
+  app.action(PICKER_ACTION, update.pick);
+  app.view(UPDATE_CALLBACK, update.submit);
   const reinstall = registerReinstall(app, services);
 
-  // The backstop: handlers report their own failures; anything reaching here is a bug in wiring.
+  // The backstop: the frame reports handlers' failures; anything reaching here is a bug in wiring.
   app.error(async (error) => {
     services.logger.error({ err: error }, "unhandled error in a Slack listener");
   });

@@ -2,9 +2,9 @@ import type { CompShareApi } from "../compshare/client.ts";
 import type { Config } from "../config.ts";
 import type { Logger, SecretScrubber } from "../log.ts";
 import type { Store } from "../store/types.ts";
+import type { ReinstallKit } from "./flows/reinstall-kit.ts";
 import type { LocaleResolver } from "./i18n/locale-resolver.ts";
 import type { InFlight } from "./in-flight.ts";
-import type { ReinstallKit } from "./interactions/reinstall-kit.ts";
 import type { Metrics } from "./metrics.ts";
 import type { ResponseUrlPoster } from "./response-url.ts";
 

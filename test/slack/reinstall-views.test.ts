@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Locale } from "../../src/config.ts";
 import { WITHDRAWN_NOTE } from "../../src/domain/reinstall-outcome.ts";
+import { type PickerImage, pickerOptions } from "../../src/slack/flows/image-catalogue.ts";
 import { messagesFor } from "../../src/slack/i18n/messages.ts";
-import { type PickerImage, pickerOptions } from "../../src/slack/interactions/image-picker-options.ts";
 import { validateRequestValues } from "../../src/slack/interactions/reinstall-form.ts";
 import { APPROVAL_ACTIONS, approvalCard, outcomeWords, requesterUpdate } from "../../src/slack/views/approval-card.ts";
 import { homeView } from "../../src/slack/views/home.ts";

@@ -1,137 +1,131 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { accountFor } from "../../domain/accounts.ts";
 import { findImage } from "../../domain/image-search.ts";
-import { publishHome } from "../events/home.ts";
-import { startImageUpdate } from "../interactions/image-update.ts";
-import { openLoginModal } from "../interactions/login.ts";
-import { startReinstallRequest } from "../interactions/reinstall.ts";
+import { publishHome } from "../flows/home-tab.ts";
+import { fetchImagePage } from "../flows/image-pages.ts";
+import { startImageUpdate } from "../flows/image-update-start.ts";
+import { openLoginModal } from "../flows/login-modal.ts";
+import { startReinstallRequest } from "../flows/reinstall-start.ts";
+import type { Call } from "../listener-frame.ts";
 import { type MessageReply, messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
-import type { BotServices } from "../services.ts";
-import { beginTurn, reportError, type Turn } from "../turn.ts";
+import type { CommandArgs } from "../surfaces.ts";
 import { helpMessage, noticeMessage, usageMessage } from "../views/help.ts";
 import { imageDetailMessage } from "../views/image-detail.ts";
 import { imageListMessage } from "../views/image-list.ts";
 import { whoamiMessage } from "../views/keys.ts";
-import { fetchImagePage } from "./list-images.ts";
+import type { ListState } from "../views/list-state.ts";
 import { type ParsedCommand, parseCommand } from "./parse.ts";
 
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+/** Subcommands that open a modal: their trigger id lives 3 s, so the locale lookup waits less. */
+const OPENS_MODAL = new Set(["login", "update", "reinstall"]);
+
+export const commandLabel = (args: CommandArgs): string => parseCommand(args.command.text ?? "").kind;
+export const commandLocaleWait = (args: CommandArgs): number | undefined =>
+  OPENS_MODAL.has(commandLabel(args)) ? 800 : undefined;
 
 /**
- * /compshare: acknowledged at once (Slack allows 3 s), then parsed and answered through the
- * response_url. Modals open first thing after the ack, while the trigger id is fresh.
+ * /compshare: acknowledged at once by the frame (Slack allows 3 s), then parsed and answered
+ * through the response_url. Modals open first thing, while the trigger id is fresh.
  */
-export async function handleCompshareCommand(services: BotServices, args: CommandArgs): Promise<void> {
-  const { command, ack } = args;
-  await ack();
-  const parsed = parseCommand(command.text ?? "");
-  const opensModal = parsed.kind === "login" || parsed.kind === "update" || parsed.kind === "reinstall";
-  const turn = await beginTurn(
-    services,
-    { teamId: command.team_id, userId: command.user_id, what: `command:${parsed.kind}` },
-    opensModal ? { maxWaitMs: 800 } : {},
-  );
-  const reply = messageReply(services.responseUrls, command.response_url, turn);
-  let outcome: CommandOutcome = "ok";
-  try {
-    outcome = await runSubcommand(services, turn, parsed, reply, args);
-  } catch (error) {
-    outcome = await reportError(turn, error, (r) => reply.error(r));
-  }
-  services.metrics.commandFinished(parsed.kind, outcome);
+export async function handleCompshareCommand(call: Call<CommandArgs>): Promise<CommandOutcome> {
+  const parsed = parseCommand(call.args.command.text ?? "");
+  const reply = messageReply(call.services.responseUrls, call.args.command.response_url, call.turn);
+  const run = SUBCOMMANDS[parsed.kind] as Subcommand<typeof parsed>;
+  return run({ ...call, reply }, parsed);
 }
 
-async function runSubcommand(
-  services: BotServices,
-  turn: Turn,
-  parsed: ParsedCommand,
-  reply: MessageReply,
-  args: CommandArgs,
-): Promise<CommandOutcome> {
-  const { store, compshare } = services;
-  switch (parsed.kind) {
-    case "help":
-      await reply.send(helpMessage(turn.view));
-      return "ok";
-    case "invalid":
-      await reply.send(usageMessage(turn.view, parsed.reason));
-      return "user_error";
-    case "login":
-      await openLoginModal(services, turn, args.client, args.command.trigger_id);
-      return "ok";
-    case "logout": {
-      const removed = await store.credentials.delete(turn.teamId, turn.userId);
-      await store.audit.append({
-        teamId: turn.teamId,
-        actorId: turn.userId,
-        action: "keys.remove",
-        result: removed ? "ok" : "none",
-      });
-      await reply.send(noticeMessage(turn.view, removed ? turn.m.keys.removed : turn.m.keys.nothingToRemove));
-      await publishHome(services, turn, args.client).catch((error: unknown) =>
-        turn.log.warn({ err: error }, "Home tab refresh failed"),
-      );
-      return "ok";
-    }
-    case "whoami": {
-      const stored = await store.credentials.get(turn.teamId, turn.userId);
-      await reply.send(
-        whoamiMessage(
-          turn.view,
-          stored && {
-            publicKey: stored.publicKey,
-            region: stored.region,
-            zone: stored.zone,
-            since: stored.createdAt,
-            ...(stored.projectId ? { projectId: stored.projectId } : {}),
-          },
-        ),
-      );
-      return "ok";
-    }
-    case "images":
-    case "custom":
-    case "shared": {
-      const { client } = await accountFor(store, compshare, turn.teamId, turn.userId);
-      const kind = parsed.kind === "images" ? "platform" : parsed.kind;
-      const filters = parsed.kind === "images" ? parsed.filters : {};
-      const page = await fetchImagePage(client, { kind, offset: 0, filters });
-      await reply.send(imageListMessage(turn.view, page));
-      return "ok";
-    }
-    case "image": {
-      const { client } = await accountFor(store, compshare, turn.teamId, turn.userId);
-      const found = await findImage(client, parsed.imageId);
-      if (!found) {
-        await reply.send(noticeMessage(turn.view, turn.m.image.notFound(parsed.imageId)));
-        return "user_error";
-      }
-      await reply.send(imageDetailMessage(turn.view, found.image, found.source));
-      return "ok";
-    }
-    case "update":
-      await startImageUpdate(
-        services,
-        turn,
-        args.client,
-        { triggerId: args.command.trigger_id, push: false },
-        parsed.imageId,
-        reply.send,
-      );
-      return "ok";
-    case "reinstall":
-      await startReinstallRequest(
-        services,
-        turn,
-        args.client,
-        { triggerId: args.command.trigger_id, push: false },
-        {
-          ...(parsed.instanceId ? { instanceId: parsed.instanceId } : {}),
-          ...(parsed.imageId ? { imageId: parsed.imageId } : {}),
+interface CommandCall extends Call<CommandArgs> {
+  readonly reply: MessageReply;
+}
+
+type Subcommand<P extends ParsedCommand> = (call: CommandCall, parsed: P) => Promise<CommandOutcome>;
+
+/** The command table: one entry per parsed subcommand. */
+const SUBCOMMANDS: { [K in ParsedCommand["kind"]]: Subcommand<Extract<ParsedCommand, { kind: K }>> } = {
+  async help({ reply, turn }) {
+    await reply.send(helpMessage(turn.view));
+    return "ok";
+  },
+  async invalid({ reply, turn }, parsed) {
+    await reply.send(usageMessage(turn.view, parsed.reason));
+    return "user_error";
+  },
+  async login({ services, turn, args }) {
+    await openLoginModal(services, turn, args.client, args.command.trigger_id);
+    return "ok";
+  },
+  async logout({ services, turn, reply, args }) {
+    const { store } = services;
+    const removed = await store.credentials.delete(turn.teamId, turn.userId);
+    await store.audit.append({
+      teamId: turn.teamId,
+      actorId: turn.userId,
+      action: "keys.remove",
+      result: removed ? "ok" : "none",
+    });
+    await reply.send(noticeMessage(turn.view, removed ? turn.m.keys.removed : turn.m.keys.nothingToRemove));
+    await publishHome(services, turn, args.client).catch((error: unknown) =>
+      turn.log.warn({ err: error }, "Home tab refresh failed"),
+    );
+    return "ok";
+  },
+  async whoami({ services, turn, reply }) {
+    const stored = await services.store.credentials.get(turn.teamId, turn.userId);
+    await reply.send(
+      whoamiMessage(
+        turn.view,
+        stored && {
+          publicKey: stored.publicKey,
+          region: stored.region,
+          zone: stored.zone,
+          since: stored.createdAt,
+          ...(stored.projectId ? { projectId: stored.projectId } : {}),
         },
-        reply.send,
-      );
-      return "ok";
-  }
+      ),
+    );
+    return "ok";
+  },
+  images: (call, parsed) => listImages(call, "platform", parsed.filters),
+  custom: (call) => listImages(call, "custom", {}),
+  shared: (call) => listImages(call, "shared", {}),
+  async image({ services, turn, reply }, parsed) {
+    const { client } = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
+    const found = await findImage(client, parsed.imageId);
+    if (!found) {
+      await reply.send(noticeMessage(turn.view, turn.m.image.notFound(parsed.imageId)));
+      return "user_error";
+    }
+    await reply.send(imageDetailMessage(turn.view, found.image, found.source));
+    return "ok";
+  },
+  async update(call, parsed) {
+    const trigger = { triggerId: call.args.command.trigger_id, push: false };
+    await startImageUpdate(call, call.args.client, trigger, parsed.imageId, call.reply.send);
+    return "ok";
+  },
+  async reinstall(call, parsed) {
+    const trigger = { triggerId: call.args.command.trigger_id, push: false };
+    await startReinstallRequest(
+      call,
+      call.args.client,
+      trigger,
+      {
+        ...(parsed.instanceId ? { instanceId: parsed.instanceId } : {}),
+        ...(parsed.imageId ? { imageId: parsed.imageId } : {}),
+      },
+      call.reply.send,
+    );
+    return "ok";
+  },
+};
+
+async function listImages(
+  { services, turn, reply }: CommandCall,
+  kind: ListState["kind"],
+  filters: ListState["filters"],
+): Promise<CommandOutcome> {
+  const { client } = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
+  const page = await fetchImagePage(client, { kind, offset: 0, filters });
+  await reply.send(imageListMessage(turn.view, page));
+  return "ok";
 }

@@ -12,6 +12,7 @@ import { decisionRefusal } from "../../domain/approvers.ts";
 import { approveAndReinstall } from "../../domain/reinstall-execution.ts";
 import { APPROVAL_ID_PATTERN } from "../../store/approval-id.ts";
 import type { ApprovalRequest } from "../../store/types.ts";
+import { groupMembers, type ReinstallKit } from "../flows/reinstall-kit.ts";
 import { messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import type { BotServices } from "../services.ts";
@@ -21,7 +22,6 @@ import { noticeMessage } from "../views/help.ts";
 import { noticeModal } from "../views/modals.ts";
 import { REASON_MAX, REJECT_ACTION, REJECT_BLOCK, rejectModal } from "../views/reinstall-modal.ts";
 import { type ApprovalAnnouncer, approvalAnnouncer } from "./approval-announcer.ts";
-import { groupMembers, type ReinstallKit } from "./reinstall-kit.ts";
 
 /**
  * Journey 5: Approve, Reject and Cancel on the card. Every click is authorised here from

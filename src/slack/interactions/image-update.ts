@@ -1,44 +1,25 @@
-import type {
-  AllMiddlewareArgs,
-  App,
-  BlockAction,
-  ExternalSelectAction,
-  SlackActionMiddlewareArgs,
-  SlackOptionsMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-  webApi,
-} from "@slack/bolt";
-import type { CompShareClient } from "../../compshare/client.ts";
+import type { BlockAction, ExternalSelectAction } from "@slack/bolt";
 import { CompShareApiError, CompShareError, CompShareOutcomeUnknownError } from "../../compshare/errors.ts";
-import { type CompShareImage, IMAGE_ID_PATTERN } from "../../compshare/schemas.ts";
 import { accountFor, NotLinkedError } from "../../domain/accounts.ts";
 import { MAX_COVER_BYTES } from "../../domain/cover-image.ts";
-import { type FormField, formContentOf, readSubmission } from "../../domain/image-changes.ts";
-import { findImage } from "../../domain/image-search.ts";
+import { type FormField, readSubmission } from "../../domain/image-changes.ts";
+import { fillForm } from "../flows/image-update-start.ts";
+import type { Call } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
-import { type ModalTrigger, openModal } from "../modal-trigger.ts";
 import type { BotServices } from "../services.ts";
-import { tracked } from "../tracked.ts";
-import { beginTurn, reportError, type Turn } from "../turn.ts";
+import { type ClickArgs, type OptionsArgs, onClick, onOptions, onSubmit, type SubmitArgs } from "../surfaces.ts";
 import { option } from "../views/blocks.ts";
-import { noticeMessage } from "../views/help.ts";
 import { decodeUpdateMetadata } from "../views/image-update-metadata.ts";
 import {
-  imagePickerModal,
   imagePickerOptions,
-  imageUpdateModal,
   NO_CHOICE,
   nothingChangedModal,
-  PICKER_ACTION,
   savingModal,
   UPDATE_BLOCKS,
-  UPDATE_CALLBACK,
   updatedModal,
 } from "../views/image-update-modal.ts";
 import { loadingModal, noticeModal } from "../views/modals.ts";
-import { bold, code } from "../views/text.ts";
-import type { MessagePayload } from "../views/view-context.ts";
+import { bold } from "../views/text.ts";
 import { type CoverUpload, CoverUploadError, readCoverUpload } from "./cover-upload.ts";
 import { ImageChoiceCache, listOwnImages } from "./image-choices.ts";
 import { coverProblemText, problemErrors, readSubmittedForm } from "./image-update-form.ts";
@@ -52,168 +33,63 @@ const PICKER_MAX_IMAGES = 500;
 const COVER_DEADLINE_MS = 1_800;
 const MAX_COVER_MB = MAX_COVER_BYTES / (1024 * 1024);
 
-/**
- * Journey 3: edit an image's metadata in a modal. Entry points: `/compshare update [id]`, the
- * Edit button on an image's details and the Edit item in a list's menu.
- */
-export async function startImageUpdate(
-  services: BotServices,
-  turn: Turn,
-  client: webApi.WebClient,
-  trigger: ModalTrigger,
-  imageId: string | undefined,
-  notify: (payload: MessagePayload) => Promise<void>,
-): Promise<void> {
-  if (imageId !== undefined && !IMAGE_ID_PATTERN.test(imageId)) {
-    await notify(noticeMessage(turn.view, turn.m.update.badImageId));
-    return;
-  }
-  // A store read, no network: without keys there is nothing to edit, and the caller says so.
-  const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
-  if (imageId === undefined) {
-    await openModal(client, trigger, imagePickerModal(turn.view));
-    return;
-  }
-  const opened = await openModal(client, trigger, loadingModal(turn.view, turn.m.update.title));
-  await fillForm(turn, client, opened, imageId, async () => account.client);
-}
-
-/** Registers the flow's own listeners (view submissions, options, actions). */
-export function registerImageUpdate(app: App, services: BotServices): void {
+/** The edit flow's own listeners (type-ahead, pick, submit), sharing one cache of each user's images. */
+export function imageUpdateListeners(services: BotServices) {
   const choices = new ImageChoiceCache({
     clock: services.clock,
     ttlMs: PICKER_CACHE_TTL_MS,
     maxUsers: PICKER_CACHE_USERS,
   });
-  app.options(
-    PICKER_ACTION,
-    tracked(services, (s, args: OptionsArgs) => handlePickerOptions(s, choices, args)),
-  );
-  app.action(PICKER_ACTION, tracked(services, handlePickerChoice));
-  app.view(
-    UPDATE_CALLBACK,
-    tracked(services, (s, args: SubmitArgs) => handleUpdateSubmit(s, choices, args)),
-  );
+  return {
+    options: onOptions(
+      services,
+      {
+        what: "update_suggest",
+        localeWaitMs: 300,
+        fallback: (m, error) =>
+          option(error instanceof NotLinkedError ? m.update.pickerNotLinked : m.update.pickerUnavailable, NO_CHOICE),
+      },
+      (call) => handlePickerOptions(call, choices),
+    ),
+    pick: onClick<BlockAction<ExternalSelectAction>>(
+      services,
+      { what: "update_pick", localeWaitMs: 800, errors: { kind: "log" } },
+      handlePickerChoice,
+    ),
+    submit: onSubmit(services, { what: "update_submit", title: (m) => m.update.title }, (call) =>
+      handleUpdateSubmit(call, choices),
+    ),
+  };
 }
 
-type OptionsArgs = SlackOptionsMiddlewareArgs<"block_suggestion"> & AllMiddlewareArgs;
-type PickArgs = SlackActionMiddlewareArgs<BlockAction<ExternalSelectAction>> & AllMiddlewareArgs;
-type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-
 /** Type-ahead over the user's own images; failures become a one-line option, since a menu has nowhere else to speak. */
-export async function handlePickerOptions(
-  services: BotServices,
-  choices: ImageChoiceCache,
-  args: OptionsArgs,
-): Promise<void> {
+async function handlePickerOptions({ args, services, turn }: Call<OptionsArgs>, choices: ImageChoiceCache) {
   const { ack, body } = args;
-  const teamId = body.team?.id ?? body.user.team_id ?? "";
-  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "update_suggest" }, { maxWaitMs: 300 });
-  let outcome: CommandOutcome = "ok";
-  try {
-    const { credentials, client } = await accountFor(services.store, services.compshare, teamId, turn.userId);
-    const images = await choices.get({ teamId, userId: turn.userId, publicKey: credentials.publicKey }, () =>
-      listOwnImages(client, { deadlineMs: PICKER_DEADLINE_MS, maxImages: PICKER_MAX_IMAGES }),
-    );
-    await ack({ options: imagePickerOptions(turn.m, images, body.value ?? "") });
-  } catch (error) {
-    const text = error instanceof NotLinkedError ? turn.m.update.pickerNotLinked : turn.m.update.pickerUnavailable;
-    outcome = await reportError(turn, error, () => ack({ options: [option(text, NO_CHOICE)] }));
-  }
-  services.metrics.commandFinished("update_suggest", outcome);
+  const { teamId, userId } = turn;
+  const { credentials, client } = await accountFor(services.store, services.compshare, teamId, userId);
+  const images = await choices.get({ teamId, userId, publicKey: credentials.publicKey }, () =>
+    listOwnImages(client, { deadlineMs: PICKER_DEADLINE_MS, maxImages: PICKER_MAX_IMAGES }),
+  );
+  await ack({ options: imagePickerOptions(turn.m, images, body.value ?? "") });
 }
 
 /** An image chosen in the picker: the same modal turns into that image's form. */
-export async function handlePickerChoice(services: BotServices, args: PickArgs): Promise<void> {
-  const { ack, body, action, client } = args;
-  await ack();
+async function handlePickerChoice(call: Call<ClickArgs<BlockAction<ExternalSelectAction>>>) {
+  const { args, services, turn } = call;
+  const { body, action, client } = args;
   const imageId = action.selected_option?.value;
-  if (!body.view || imageId === undefined || imageId === NO_CHOICE) return;
-  const teamId = body.team?.id ?? body.user.team_id ?? "";
-  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "update_pick" }, { maxWaitMs: 800 });
+  if (!body.view || imageId === undefined || imageId === NO_CHOICE) return "ok";
   const viewId = body.view.id;
-  let hash: string | undefined;
-  try {
-    const loading = await client.views.update({
-      view_id: viewId,
-      hash: body.view.hash,
-      view: loadingModal(turn.view, turn.m.update.title),
-    });
-    hash = loading.view?.hash;
-  } catch (error) {
-    // The modal changed or closed meanwhile; there is nowhere left to answer.
-    services.metrics.commandFinished("update_pick", await reportError(turn, error, async () => undefined));
-    return;
-  }
-  const outcome = await fillForm(turn, client, { viewId, hash }, imageId, async () => {
-    const { client: compshare } = await accountFor(services.store, services.compshare, teamId, turn.userId);
+  // The modal may have changed or closed meanwhile; then there is nowhere left to answer.
+  const loading = await client.views.update({
+    view_id: viewId,
+    hash: body.view.hash,
+    view: loadingModal(turn.view, turn.m.update.title),
+  });
+  return fillForm(call, client, { viewId, hash: loading.view?.hash }, imageId, async () => {
+    const { client: compshare } = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
     return compshare;
   });
-  services.metrics.commandFinished("update_pick", outcome);
-}
-
-/**
- * Fetches the image by id (which is what returns its Readme) among the user's own images and
- * turns the open modal into its form; anything else becomes a notice in the same modal.
- */
-async function fillForm(
-  turn: Turn,
-  slack: webApi.WebClient,
-  modal: { viewId: string; hash: string | undefined },
-  imageId: string,
-  compshare: () => Promise<CompShareClient>,
-): Promise<CommandOutcome> {
-  const { m } = turn;
-  const notice = (text: string, footnote?: string) =>
-    slack.views.update({ view_id: modal.viewId, view: noticeModal(turn.view, m.update.title, text, footnote) });
-  try {
-    if (!IMAGE_ID_PATTERN.test(imageId)) {
-      await notice(m.update.badImageId);
-      return "user_error";
-    }
-    const found = await ownImage(await compshare(), imageId);
-    if (found.kind === "refused") {
-      await notice(refusalText(turn, imageId, found));
-      return "user_error";
-    }
-    await slack.views.update({
-      view_id: modal.viewId,
-      ...(modal.hash ? { hash: modal.hash } : {}),
-      view: imageUpdateModal(turn.view, found.image, formContentOf(found.image)),
-    });
-    return "ok";
-  } catch (error) {
-    return reportError(turn, error, (reply) => notice(reply.text, reply.footnote));
-  }
-}
-
-type OwnImage =
-  | { kind: "own"; image: CompShareImage }
-  | { kind: "refused"; reason: "making"; image: CompShareImage }
-  | { kind: "refused"; reason: "notYours"; source: "platform" | "shared" }
-  | { kind: "refused"; reason: "notFound" };
-
-/** Only the user's own custom images are editable; the other lists are asked only to explain a refusal. */
-async function ownImage(client: CompShareClient, imageId: string): Promise<OwnImage> {
-  const own = await client.describeCustomImages({ CompShareImageId: imageId, Limit: 1 });
-  const image = own.ImageSet.find((candidate) => candidate.CompShareImageId === imageId);
-  if (image) return image.Status === "Making" ? { kind: "refused", reason: "making", image } : { kind: "own", image };
-  const elsewhere = await findImage(client, imageId);
-  if (!elsewhere) return { kind: "refused", reason: "notFound" };
-  if (elsewhere.source === "custom") return { kind: "own", image: elsewhere.image };
-  return { kind: "refused", reason: "notYours", source: elsewhere.source };
-}
-
-function refusalText(turn: Turn, imageId: string, refusal: Extract<OwnImage, { kind: "refused" }>): string {
-  const { m } = turn;
-  switch (refusal.reason) {
-    case "making":
-      return m.update.stillMaking(bold(refusal.image.Name || imageId));
-    case "notYours":
-      return m.update.notYours(code(imageId), m.image.source[refusal.source]);
-    case "notFound":
-      return m.update.notFound(code(imageId));
-  }
 }
 
 /**
@@ -224,60 +100,48 @@ function refusalText(turn: Turn, imageId: string, refusal: Extract<OwnImage, { k
  * deadline tight enough for the ack would turn slow successes into "outcome unknown". The
  * outcome replaces the modal with views.update.
  */
-export async function handleUpdateSubmit(
-  services: BotServices,
-  choices: ImageChoiceCache,
-  args: SubmitArgs,
-): Promise<void> {
-  const { ack, body, view, client } = args;
-  const teamId = body.team?.id ?? body.user.team_id ?? "";
-  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "update_submit" }, { maxWaitMs: 300 });
-  const { m } = turn;
-  const finish = (outcome: CommandOutcome) => services.metrics.commandFinished("update_submit", outcome);
+async function handleUpdateSubmit(call: Call<SubmitArgs>, choices: ImageChoiceCache): Promise<CommandOutcome> {
+  const { args, services, turn } = call;
+  const { ack, view, client } = args;
+  const { teamId, m } = turn;
 
   const snapshot = decodeUpdateMetadata(view.private_metadata);
   const form = readSubmittedForm(view.state.values);
   if (!snapshot || !form) {
     turn.log.info({ hasSnapshot: snapshot !== undefined, hasForm: form !== undefined }, "edit form not readable");
     await ack({ response_action: "update", view: noticeModal(turn.view, m.update.title, m.update.formExpired) });
-    return finish("user_error");
+    return "user_error";
   }
   const imageId = snapshot.imageId;
   const submission = readSubmission(snapshot, form.input);
   if (!submission.ok) {
     await ack({ response_action: "errors", errors: problemErrors(m, submission.problems) });
-    return finish("user_error");
+    return "user_error";
   }
   if (submission.changes.length === 0 && form.coverFileId === undefined) {
     turn.log.info({ imageId }, "edit submitted without changes; nothing sent");
     await ack({ response_action: "push", view: nothingChangedModal(turn.view) });
-    return finish("ok");
+    return "ok";
   }
 
-  let compshare: CompShareClient;
+  const compshare = (await accountFor(services.store, services.compshare, teamId, turn.userId)).client;
   let cover: CoverUpload | undefined;
-  try {
-    compshare = (await accountFor(services.store, services.compshare, teamId, turn.userId)).client;
-    if (form.coverFileId !== undefined) {
+  if (form.coverFileId !== undefined) {
+    try {
       cover = await readCoverUpload(
         { files: client.files, botToken: services.config.slack.botToken, slackApiUrl: services.config.slack.apiUrl },
         form.coverFileId,
         { signal: AbortSignal.timeout(COVER_DEADLINE_MS) },
       );
-    }
-  } catch (error) {
-    if (error instanceof CoverUploadError) {
+    } catch (error) {
+      if (!(error instanceof CoverUploadError)) throw error;
       turn.log.info({ err: error, imageId }, "cover refused");
       await ack({
         response_action: "errors",
         errors: { [UPDATE_BLOCKS.Cover]: coverProblemText(m, error, MAX_COVER_MB) },
       });
-      return finish(error.code === "cover_unreadable" ? "upstream" : "user_error");
+      return error.code === "cover_unreadable" ? "upstream" : "user_error";
     }
-    const outcome = await reportError(turn, error, (reply) =>
-      ack({ response_action: "update", view: noticeModal(turn.view, m.update.title, reply.text, reply.footnote) }),
-    );
-    return finish(outcome);
   }
 
   const name = form.input.Name.trim() || imageId;
@@ -309,7 +173,7 @@ export async function handleUpdateSubmit(
   } catch (error) {
     await audit(auditResult(error));
     const unknown = error instanceof CompShareOutcomeUnknownError;
-    const outcome = await reportError(turn, error, (reply) =>
+    call.tellErrorsIn((reply) =>
       client.views.update({
         view_id: view.id,
         view: noticeModal(
@@ -320,8 +184,7 @@ export async function handleUpdateSubmit(
         ),
       }),
     );
-    finish(outcome);
-    return;
+    throw error;
   }
   choices.forget(teamId, turn.userId);
   turn.log.info({ imageId, fields, requestId }, "image updated");
@@ -338,7 +201,7 @@ export async function handleUpdateSubmit(
     })
     // The user may have closed the modal while it was saving; the change stands and is audited.
     .catch((error: unknown) => turn.log.warn({ err: error, imageId }, "could not show the update's confirmation"));
-  finish("ok");
+  return "ok";
 }
 
 function auditResult(error: unknown): string {

@@ -1,19 +1,13 @@
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  ButtonAction,
-  SlackActionMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-  webApi,
-} from "@slack/bolt";
+import type { BlockAction, ButtonAction, ViewSubmitAction } from "@slack/bolt";
 import { CompShareApiError, CompShareError } from "../../compshare/errors.ts";
 import { REGION_PATTERN, ZONE_PATTERN } from "../../config.ts";
-import { publishHome } from "../events/home.ts";
+import { publishHome } from "../flows/home-tab.ts";
+import { openLoginModal } from "../flows/login-modal.ts";
 import type { Messages } from "../i18n/messages.ts";
-import type { BotServices } from "../services.ts";
-import { beginTurn, reportError, type Turn } from "../turn.ts";
-import { LOGIN_ACTION, LOGIN_BLOCKS, loginModal, loginSavedModal } from "../views/keys.ts";
+import type { Call } from "../listener-frame.ts";
+import type { CommandOutcome } from "../metrics.ts";
+import type { ClickArgs, SubmitArgs } from "../surfaces.ts";
+import { LOGIN_ACTION, LOGIN_BLOCKS, loginSavedModal } from "../views/keys.ts";
 
 /** Keys are printable ASCII without spaces; anything else is a paste accident. */
 const KEY_PATTERN = /^[\x21-\x7e]{10,256}$/;
@@ -21,42 +15,9 @@ const PROJECT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Leaves room inside Slack's 3-second window for the store write and the answer. */
 const VERIFY_DEADLINE_MS = 2000;
 
-export async function openLoginModal(
-  services: BotServices,
-  turn: Turn,
-  client: webApi.WebClient,
-  triggerId: string,
-): Promise<void> {
-  const stored = await services.store.credentials.get(turn.teamId, turn.userId).catch(() => undefined);
-  await client.views.open({
-    trigger_id: triggerId,
-    view: loginModal(turn.view, {
-      region: stored?.region ?? services.config.compshare.region,
-      zone: stored?.zone ?? services.config.compshare.zone,
-      ...(stored ? { publicKey: stored.publicKey } : {}),
-      ...(services.sandboxKeys
-        ? { publicKey: services.sandboxKeys.publicKey, sandboxPrivateKey: services.sandboxKeys.privateKey }
-        : {}),
-      ...(stored?.projectId ? { projectId: stored.projectId } : {}),
-    }),
-  });
-}
-
-/** "Link API keys" on the Home tab. */
-export async function handleHomeLogin(
-  services: BotServices,
-  args: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs,
-): Promise<void> {
-  const { ack, body, client } = args;
-  await ack();
-  const teamId = body.team?.id ?? body.user.team_id ?? "";
-  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "home_login" }, { maxWaitMs: 800 });
-  try {
-    await openLoginModal(services, turn, client, body.trigger_id);
-  } catch (error) {
-    // A modal that failed to open leaves nowhere to show the error; the log keeps it.
-    await reportError(turn, error, async () => undefined);
-  }
+/** "Link API keys" on the Home tab; a modal that failed to open leaves only the log to tell. */
+export async function handleHomeLogin({ args, services, turn }: Call<ClickArgs<BlockAction<ButtonAction>>>) {
+  await openLoginModal(services, turn, args.client, args.body.trigger_id);
 }
 
 interface LoginValues {
@@ -111,22 +72,17 @@ function verificationErrors(m: Messages, error: unknown): FieldErrors {
  * Checks the pair with one cheap signed read before storing it; every refusal goes back into
  * the modal as an inline error, so the user fixes the field instead of starting over.
  */
-export async function handleLoginSubmit(
-  services: BotServices,
-  args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs,
-): Promise<void> {
-  const { ack, body, view, client } = args;
-  const teamId = body.team?.id ?? body.user.team_id ?? "";
+export async function handleLoginSubmit({ args, services, turn }: Call<SubmitArgs>): Promise<CommandOutcome> {
+  const { ack, view, client } = args;
+  const { teamId } = turn;
   const values = readValues(view);
   // The private key is now in memory; make sure no log line can ever carry it.
   services.scrubber.add(values.privateKey);
-  const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "login" }, { maxWaitMs: 300 });
 
   const formatErrors = validateLoginValues(turn.m, values);
   if (Object.keys(formatErrors).length > 0) {
     await ack({ response_action: "errors", errors: formatErrors });
-    services.metrics.commandFinished("login", "user_error");
-    return;
+    return "user_error";
   }
   try {
     await services.compshare
@@ -142,14 +98,13 @@ export async function handleLoginSubmit(
     if (!(error instanceof CompShareError)) throw error;
     turn.log.info({ errCode: error.code, requestId: error.requestId }, "key verification refused");
     await ack({ response_action: "errors", errors: verificationErrors(turn.m, error) });
-    services.metrics.commandFinished("login", error instanceof CompShareApiError ? "user_error" : "upstream");
     await services.store.audit.append({
       teamId,
       actorId: turn.userId,
       action: "keys.verify",
       result: error instanceof CompShareApiError ? `retcode ${error.retCode}` : error.code,
     });
-    return;
+    return error instanceof CompShareApiError ? "user_error" : "upstream";
   }
   await services.store.credentials.upsert({
     teamId,
@@ -161,8 +116,8 @@ export async function handleLoginSubmit(
     ...(values.projectId ? { projectId: values.projectId } : {}),
   });
   await ack({ response_action: "update", view: loginSavedModal(turn.view, values) });
-  services.metrics.commandFinished("login", "ok");
   turn.log.info("keys linked");
   await services.store.audit.append({ teamId, actorId: turn.userId, action: "keys.link", result: "ok" });
   await publishHome(services, turn, client);
+  return "ok";
 }

@@ -13,7 +13,8 @@ import { findImage } from "../../domain/image-search.ts";
 import { WITHDRAWN_NOTE } from "../../domain/reinstall-outcome.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
 import type { ApprovalRequest } from "../../store/types.ts";
-import { publishHome } from "../events/home.ts";
+import { publishHome } from "../flows/home-tab.ts";
+import type { ReinstallKit } from "../flows/reinstall-kit.ts";
 import type { Messages } from "../i18n/messages.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import type { BotServices } from "../services.ts";
@@ -34,7 +35,6 @@ import {
   requestSubmittedModal,
 } from "../views/reinstall-modal.ts";
 import { approvalAnnouncer, channelViewContext } from "./approval-announcer.ts";
-import type { ReinstallKit } from "./reinstall-kit.ts";
 
 /**
  * The request form of journey 4: what the requester's keys can see of the instance and the

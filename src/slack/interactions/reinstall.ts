@@ -1,29 +1,18 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, webApi } from "@slack/bolt";
-import { reinstallEnabled } from "../../config.ts";
-import { accountFor } from "../../domain/accounts.ts";
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { type ApprovalHousekeeping, createApprovalHousekeeping } from "../../domain/approval-housekeeping.ts";
-import { messagesFor } from "../i18n/messages.ts";
-import type { CommandOutcome } from "../metrics.ts";
-import { type ModalTrigger, openModal } from "../modal-trigger.ts";
+import { startReinstallRequest } from "../flows/reinstall-start.ts";
+import type { Call } from "../listener-frame.ts";
 import type { BotServices } from "../services.ts";
+import { type ClickArgs, onClick, onOptions } from "../surfaces.ts";
 import { tracked } from "../tracked.ts";
-import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { APPROVAL_ACTIONS } from "../views/approval-card.ts";
-import { noticeMessage } from "../views/help.ts";
 import { HOME_ACTIONS } from "../views/home.ts";
 import { noticeModal } from "../views/modals.ts";
-import {
-  type FormMetadata,
-  REINSTALL_ACTIONS,
-  REINSTALL_CALLBACK,
-  REJECT_CALLBACK,
-  reinstallRequestModal,
-} from "../views/reinstall-modal.ts";
-import type { MessagePayload } from "../views/view-context.ts";
+import { REINSTALL_ACTIONS, REINSTALL_CALLBACK, REJECT_CALLBACK } from "../views/reinstall-modal.ts";
 import { approvalAnnouncer } from "./approval-announcer.ts";
 import { handleDecisionClick, handleRejectSubmit } from "./approval-decisions.ts";
-import { answerImageOptions, type OptionsArgs } from "./image-picker-options.ts";
-import { handleFormRefresh, handleRequestSubmit, lookUpImage, lookUpInstance } from "./reinstall-form.ts";
+import { answerImageOptions } from "./image-picker-options.ts";
+import { handleFormRefresh, handleRequestSubmit } from "./reinstall-form.ts";
 
 /**
  * Journey 4: ask for a reinstall. Entry points: `/compshare reinstall [uhost-id] [image-id]`,
@@ -31,70 +20,18 @@ import { handleFormRefresh, handleRequestSubmit, lookUpImage, lookUpInstance } f
  * posted as a card in APPROVAL_CHANNEL, where journey 5 (approval-decisions.ts) takes over.
  */
 
-export async function startReinstallRequest(
-  services: BotServices,
-  turn: Turn,
-  client: webApi.WebClient,
-  trigger: ModalTrigger,
-  prefill: { instanceId?: string; imageId?: string },
-  notify: (payload: MessagePayload) => Promise<void>,
-): Promise<void> {
-  if (!reinstallEnabled(services.config)) {
-    await notify(noticeMessage(turn.view, turn.m.reinstall.notConfigured));
-    return;
-  }
-  const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
-  const kit = services.reinstall;
-  const known = prefill.imageId
-    ? kit.catalogue.peek(turn.teamId, turn.userId)?.find((image) => image.id === prefill.imageId)
-    : undefined;
-  const meta: FormMetadata = { ...prefill, ...(known ? { imageName: known.name } : {}) };
-  const opened = await openModal(client, trigger, reinstallRequestModal(turn.view, { prefill: meta }));
-  // Warm the type-ahead's cache while the person reads the form.
-  kit.catalogue
-    .load(turn.teamId, turn.userId, account.client)
-    .catch((error: unknown) => turn.log.info({ err: error }, "could not list images for the picker"));
-  if (!prefill.instanceId && !prefill.imageId) return;
-  const [instance, image] = await Promise.all([
-    prefill.instanceId ? lookUpInstance(turn, account, prefill.instanceId) : undefined,
-    prefill.imageId ? lookUpImage(turn, kit, account.client, prefill.imageId) : undefined,
-  ]);
-  await client.views
-    .update({
-      view_id: opened.viewId,
-      ...(opened.hash ? { hash: opened.hash } : {}),
-      view: reinstallRequestModal(turn.view, {
-        prefill: meta,
-        ...(instance ? { instance: instance.info } : {}),
-        ...(image ? { image: image.info } : {}),
-      }),
-    })
-    .catch((error: unknown) => turn.log.info({ err: error }, "request form changed or closed before its details came"));
-}
-
-type HomeButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type HomeButtonArgs = ClickArgs<BlockAction<ButtonAction>>;
 
 /** "Request a reinstall" on Home: no channel there, so anything to say goes into a modal. */
-async function handleHomeRequest(services: BotServices, args: HomeButtonArgs): Promise<void> {
-  const { ack, body, client } = args;
-  await ack();
-  const turn = await beginTurn(
-    services,
-    { teamId: body.team?.id ?? body.user.team_id ?? "", userId: body.user.id, what: "home_reinstall" },
-    { maxWaitMs: 800 },
-  );
-  const show = async (text: string, footnote?: string) => {
-    const view = noticeModal(turn.view, turn.m.reinstall.modal.title, text, footnote);
+async function handleHomeRequest(call: Call<HomeButtonArgs>): Promise<void> {
+  const { args, turn } = call;
+  const { body, client } = args;
+  const show = async (text: string) => {
+    const view = noticeModal(turn.view, turn.m.reinstall.modal.title, text);
     await client.views.open({ trigger_id: body.trigger_id, view });
   };
-  let outcome: CommandOutcome = "ok";
-  try {
-    const trigger = { triggerId: body.trigger_id, push: false };
-    await startReinstallRequest(services, turn, client, trigger, {}, (payload) => show(payload.text));
-  } catch (error) {
-    outcome = await reportError(turn, error, (reply) => show(reply.text, reply.footnote));
-  }
-  services.metrics.commandFinished("home_reinstall", outcome);
+  const trigger = { triggerId: body.trigger_id, push: false };
+  await startReinstallRequest(call, client, trigger, {}, (payload) => show(payload.text));
 }
 
 /** What app.ts starts after the app listens and stops before it drains. */
@@ -105,13 +42,8 @@ export interface ReinstallHandle {
 /** Registers the flow's listeners and returns the housekeeping the app starts and stops with itself. */
 export function registerReinstall(app: App, services: BotServices): ReinstallHandle {
   const kit = services.reinstall;
-  app.options(
-    REINSTALL_ACTIONS.image,
-    tracked(services, (s, args: OptionsArgs) =>
-      // No waiting for users.info here: the options must be back within Slack's 3 s.
-      answerImageOptions(s, kit.catalogue, args, messagesFor(s.locales.peek(args.body.user.id))),
-    ),
-  );
+  // No waiting for users.info here: the options must be back within Slack's 3 s.
+  app.options(REINSTALL_ACTIONS.image, onOptions(services, { what: "image_options" }, answerImageOptions));
   app.action(REINSTALL_ACTIONS.instance, tracked(services, handleFormRefresh));
   app.action(REINSTALL_ACTIONS.image, tracked(services, handleFormRefresh));
   app.view(REINSTALL_CALLBACK, tracked(services, handleRequestSubmit));
@@ -119,7 +51,18 @@ export function registerReinstall(app: App, services: BotServices): ReinstallHan
   app.action(APPROVAL_ACTIONS.reject, tracked(services, handleDecisionClick(kit, "reject")));
   app.action(APPROVAL_ACTIONS.cancel, tracked(services, handleDecisionClick(kit, "cancel")));
   app.view(REJECT_CALLBACK, tracked(services, handleRejectSubmit(kit)));
-  app.action(HOME_ACTIONS.reinstall, tracked(services, handleHomeRequest));
+  app.action(
+    HOME_ACTIONS.reinstall,
+    onClick(
+      services,
+      {
+        what: "home_reinstall",
+        localeWaitMs: 800,
+        errors: { kind: "new-modal", title: (m) => m.reinstall.modal.title },
+      },
+      handleHomeRequest,
+    ),
+  );
 
   const announcer = approvalAnnouncer(services, app.client);
   return {

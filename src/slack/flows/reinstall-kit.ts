@@ -2,7 +2,7 @@ import type { webApi } from "@slack/bolt";
 import type { Config } from "../../config.ts";
 import { type ApproverDirectory, createApproverDirectory, type GroupMembersLookup } from "../../domain/approvers.ts";
 import type { Logger } from "../../log.ts";
-import { createImageCatalogue, type ImageCatalogue } from "./image-picker-options.ts";
+import { createImageCatalogue, type ImageCatalogue } from "./image-catalogue.ts";
 
 /**
  * The reinstall flow's caches, shared by the command, the Home tab and the flow's own

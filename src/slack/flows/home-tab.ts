@@ -1,0 +1,87 @@
+import type { webApi } from "@slack/bolt";
+import { reinstallEnabled } from "../../config.ts";
+import type { ApprovalRequest } from "../../store/types.ts";
+import type { BotServices } from "../services.ts";
+import type { Turn } from "../turn.ts";
+import { type HomeRequests, homeView } from "../views/home.ts";
+import type { KeySummary } from "../views/keys.ts";
+import { groupMembers } from "./reinstall-kit.ts";
+
+/** Enough to count what Home does not show; more than anyone keeps open at once. */
+const OPEN_LIMIT = 50;
+const RECENT_LIMIT = 5;
+
+/** What the Home tab knows about the user's keys, without failing the tab when they cannot be read. */
+async function keySummary(services: BotServices, turn: Turn): Promise<KeySummary | undefined> {
+  try {
+    const stored = await services.store.credentials.get(turn.teamId, turn.userId);
+    if (!stored) return undefined;
+    return {
+      publicKey: stored.publicKey,
+      region: stored.region,
+      zone: stored.zone,
+      since: stored.createdAt,
+      ...(stored.projectId ? { projectId: stored.projectId } : {}),
+    };
+  } catch (error) {
+    turn.log.warn({ err: error }, "stored keys unreadable while building the Home tab");
+    return undefined;
+  }
+}
+
+/** The user's requests, and (for approvers) what waits for them; the tab still opens if this fails. */
+async function homeRequests(
+  services: BotServices,
+  turn: Turn,
+  client: webApi.WebClient,
+): Promise<HomeRequests | undefined> {
+  if (!reinstallEnabled(services.config)) return undefined;
+  const { approvals } = services.store;
+  try {
+    const check = await services.reinstall.approvers.check(turn.userId, groupMembers(client));
+    const selfAllowed = services.config.approval.allowSelfApproval;
+    const [mine, awaiting, recent, workspace] = await Promise.all([
+      approvals.listForRequester(turn.teamId, turn.userId, {
+        statuses: ["pending", "approved", "executing"],
+        limit: OPEN_LIMIT,
+      }),
+      check === "approver"
+        ? approvals.listPending(turn.teamId, {
+            limit: OPEN_LIMIT,
+            ...(selfAllowed ? {} : { excludeRequester: turn.userId }),
+          })
+        : undefined,
+      approvals.listRecent(turn.teamId, { involving: turn.userId, limit: RECENT_LIMIT }),
+      workspaceUrl(client, turn),
+    ]);
+    return { mine, awaiting, recent, linkTo: (request) => cardLink(workspace, request) };
+  } catch (error) {
+    turn.log.warn({ err: error }, "reinstall requests unavailable while building the Home tab");
+    return undefined;
+  }
+}
+
+/** auth.test names the workspace's URL: one call per Home instead of a chat.getPermalink per request. */
+async function workspaceUrl(client: webApi.WebClient, turn: Turn): Promise<string | undefined> {
+  try {
+    return (await client.auth.test()).url;
+  } catch (error) {
+    turn.log.info({ err: error }, "no workspace URL for Home links");
+    return undefined;
+  }
+}
+
+/** Slack's message permalink shape: <workspace>/archives/<channel>/p<ts without the dot>. */
+function cardLink(workspace: string | undefined, request: ApprovalRequest): string | undefined {
+  if (!workspace || !request.channelId || !request.messageTs) return undefined;
+  const base = workspace.endsWith("/") ? workspace : `${workspace}/`;
+  return `${base}archives/${request.channelId}/p${request.messageTs.replace(".", "")}`;
+}
+
+export async function publishHome(services: BotServices, turn: Turn, client: webApi.WebClient): Promise<void> {
+  const [keys, requests] = await Promise.all([keySummary(services, turn), homeRequests(services, turn, client)]);
+  await client.views.publish({
+    user_id: turn.userId,
+    view: homeView(turn.view, { keys, ...(requests ? { requests } : {}) }),
+  });
+}
