@@ -16,7 +16,11 @@ export interface ApiAnswer {
  * account, required params, then the action itself. Only ApiError becomes a RetCode; anything
  * else is a simulator bug and propagates.
  */
-export function answerApiCall(params: FlatParams, state: SimulatorState): ApiAnswer {
+export function answerApiCall(
+  params: FlatParams,
+  state: SimulatorState,
+  options: { endsInInstallFail?: boolean } = {},
+): ApiAnswer {
   const action = params.Action ?? "";
   let accountId: string | undefined;
   try {
@@ -27,7 +31,12 @@ export function answerApiCall(params: FlatParams, state: SimulatorState): ApiAns
     accountId = account.accountId;
     requireParams(params, definition.required);
     checkZoneInRegion(params);
-    const fields = definition.handle({ params, account, state });
+    const fields = definition.handle({
+      params,
+      account,
+      state,
+      endsInInstallFail: options.endsInInstallFail === true,
+    });
     return { retCode: RetCode.ok, accountId, body: envelope(action, RetCode.ok, undefined, fields) };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

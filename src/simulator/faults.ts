@@ -4,7 +4,11 @@ export type Fault =
   | { kind: "http"; status: 502 | 503 | 429 }
   | { kind: "retcode"; retCode: number; message?: string }
   | { kind: "drop" }
-  | { kind: "malformed" };
+  | { kind: "malformed" }
+  /** Answered normally, but the operation the call starts ends in "Install Fail". */
+  | { kind: "installFail" }
+  /** Answered normally, then the instance named by UHostId is gone, as if deleted in the console. */
+  | { kind: "deleteInstance" };
 
 export interface FaultOptions {
   /** How many matching requests get the fault; every matching request until clear() when absent. */

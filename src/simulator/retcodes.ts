@@ -25,6 +25,7 @@ export const RetCode = {
   instanceStateInvalid: 226693,
   imageNotAvailable: 226694,
   instanceOperationInProgress: 226695,
+  imageNameTaken: 226696,
 } as const;
 
 /**

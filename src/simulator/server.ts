@@ -104,14 +104,19 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
   }
   const answer: ApiAnswer =
     parseError === undefined
-      ? answerApiCall(params, deps.state)
+      ? answerApiCall(params, deps.state, { endsInInstallFail: fault?.kind === "installFail" })
       : {
           retCode: parseError.retCode,
           accountId: undefined,
           body: envelope(action, parseError.retCode, parseError.message),
         };
+  if (fault?.kind === "deleteInstance") deleteNamedInstance(deps.state, params.UHostId);
   sendJson(response, 200, answer.body, requestId);
   record({ retCode: answer.retCode, httpStatus: 200, accountId: answer.accountId });
+}
+
+function deleteNamedInstance(state: SimulatorState, uhostId: string | undefined): void {
+  if (uhostId !== undefined && state.getInstance(uhostId) !== undefined) state.deleteInstance(uhostId);
 }
 
 /**
@@ -168,6 +173,10 @@ async function applyFault(
         requestId,
       );
       return { retCode: undefined, httpStatus: 200 };
+    case "installFail":
+    case "deleteInstance":
+      // These change what the action does, not how it is answered.
+      return undefined;
   }
 }
 

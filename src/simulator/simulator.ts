@@ -10,7 +10,17 @@ import { SimulatorState } from "./state.ts";
 export type { SimAccount } from "./accounts.ts";
 export type { Fault, FaultOptions } from "./faults.ts";
 export type { RecordedRequest } from "./server.ts";
-export type { ImageRecord, InstanceRecord, ReinstallRecord, SimulatorState } from "./state.ts";
+export type {
+  ImageRecord,
+  InstanceRecord,
+  OperationKind,
+  ReinstallRecord,
+  RunningOperation,
+  SimulatorState,
+} from "./state.ts";
+
+/** How long each instance operation takes unless told otherwise: long enough to see it happen. */
+export const DEFAULT_OP_SECONDS = 3;
 
 export interface SimulatorOptions {
   /** 0 (the default) lets the system pick a free port. */
@@ -23,6 +33,11 @@ export interface SimulatorOptions {
   logger?: Logger;
   /** Platform images and both accounts' images and instances; true by default. */
   demoData?: boolean;
+  /**
+   * Seconds each Stop, Start, Reboot, Reinstall and custom-image creation takes, by `clock`
+   * (DEFAULT_OP_SECONDS when absent). 0 makes them land at once, with no lock held after.
+   */
+  opSeconds?: number;
 }
 
 /** A running CompShare API simulator (DESIGN §4) on node:http. */
@@ -46,7 +61,11 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const host = options.host ?? "127.0.0.1";
   const clock = options.clock ?? Date.now;
-  const state = new SimulatorState({ clock });
+  const opSeconds = options.opSeconds ?? DEFAULT_OP_SECONDS;
+  if (!(opSeconds >= 0 && Number.isFinite(opSeconds))) {
+    throw new RangeError(`opSeconds must be a finite number ≥ 0, got ${opSeconds}`);
+  }
+  const state = new SimulatorState({ clock, operationMs: Math.round(opSeconds * 1000) });
   const demoAccount = state.addAccount(DEMO_ACCOUNT);
   const otherAccount = state.addAccount(OTHER_ACCOUNT);
   if (options.demoData ?? true) seedDemoData(state, { demo: demoAccount, other: otherAccount });

@@ -101,6 +101,39 @@ export type InstanceFields = Partial<Omit<InstanceRecord, "UHostId">>;
 /** The vendor page: "同一实例的操作存在并发锁(10 分钟 TTL)". */
 export const OPERATION_LOCK_MS = 10 * 60 * 1000;
 
+/** What an instance can be busy with; each holds the instance's operation lock while it runs. */
+export type OperationKind = "stop" | "start" | "reboot" | "reinstall" | "createImage";
+
+/**
+ * The state an instance shows while an operation runs and the one it lands in. The reinstall's
+ * "Initializing" is a guess: the SDKs' State enum has no Reinstalling, and Initializing is the
+ * one transitional state it lists that no other operation uses. A custom image is made from the
+ * instance as it is, so createImage keeps the state (`undefined`).
+ */
+const TRANSITIONS: Record<OperationKind, { during?: InstanceState; landsIn?: InstanceState }> = {
+  stop: { during: "Stopping", landsIn: "Stopped" },
+  start: { during: "Starting", landsIn: "Running" },
+  reboot: { during: "Rebooting", landsIn: "Running" },
+  reinstall: { during: "Initializing", landsIn: "Stopped" },
+  createImage: {},
+};
+
+/** An operation in progress on one instance, by the simulator's clock (ms epoch). */
+export interface RunningOperation {
+  kind: OperationKind;
+  startedAt: number;
+  endsAt: number;
+  /** What the instance lands in: the normal end state, or "Install Fail" when a fault said so. */
+  landsIn: InstanceState | undefined;
+}
+
+export interface ImageCreateProgress {
+  /** 0 to 100. */
+  process: number;
+  remainingMs: number;
+  totalMs: number;
+}
+
 export class UnknownEntityError extends Error {
   readonly code = "SIMULATOR_UNKNOWN_ENTITY";
   constructor(kind: "image" | "instance" | "account", id: string) {
@@ -127,8 +160,13 @@ export class UnknownEntityError extends Error {
  *   addInstance(accountId, fields?)       a new instance (State defaults to Stopped)
  *   setInstanceState(uhostId, state)      e.g. "Running" or "Install Fail"
  *   lastReinstall() / listReinstalls()    what ReinstallCompShareInstance applied, newest last
+ *   deleteInstance(uhostId)               the instance is gone, as if deleted in the console
+ *   runningOperation(uhostId)             the operation in progress on it, undefined when idle
  *   operationLockedUntil(uhostId)         ms epoch the per-instance lock ends, undefined when free
- *   clearOperationLock(uhostId)           end the 10-minute lock now
+ *   clearOperationLock(uhostId)           end the lock now (the operation itself runs on)
+ *
+ * Operations take `operationMs` each and settle lazily: every read first lands those whose time
+ * is up, so an injected clock drives them as well as the real one.
  */
 export class SimulatorState {
   readonly #clock: () => number;
@@ -138,12 +176,17 @@ export class SimulatorState {
   readonly #instances = new Map<string, InstanceRecord>();
   readonly #instanceOwners = new Map<string, string>();
   readonly #lockedUntil = new Map<string, number>();
+  readonly #operations = new Map<string, RunningOperation>();
+  /** Every image made by CreateCompShareCustomImage, kept so its progress can be asked later. */
+  readonly #imageCreations = new Map<string, { startedAt: number; endsAt: number; landed: boolean }>();
   readonly #reinstalls: ReinstallRecord[] = [];
+  readonly #operationMs: number;
   #imageSequence = 0;
   #instanceSequence = 0;
 
-  constructor(options: { clock: () => number }) {
+  constructor(options: { clock: () => number; operationMs?: number }) {
     this.#clock = options.clock;
+    this.#operationMs = options.operationMs ?? 0;
   }
 
   /** ms epoch from the injected clock. */
@@ -161,6 +204,7 @@ export class SimulatorState {
   }
 
   getImage(imageId: string): ImageRecord | undefined {
+    this.#settle();
     const image = this.#images.get(imageId);
     return image === undefined ? undefined : structuredClone(image);
   }
@@ -221,6 +265,7 @@ export class SimulatorState {
   }
 
   getInstance(uhostId: string): InstanceRecord | undefined {
+    this.#settle();
     const instance = this.#instances.get(uhostId);
     return instance === undefined ? undefined : { ...instance };
   }
@@ -230,6 +275,7 @@ export class SimulatorState {
   }
 
   listInstances(accountId: string): InstanceRecord[] {
+    this.#settle();
     const out: InstanceRecord[] = [];
     for (const [id, instance] of this.#instances) {
       if (this.#instanceOwners.get(id) === accountId) out.push({ ...instance });
@@ -262,11 +308,50 @@ export class SimulatorState {
     return { ...instance };
   }
 
+  /** A test's word is final: an operation still running on the instance is dropped with its lock. */
   setInstanceState(uhostId: string, state: InstanceState): void {
     this.#requireInstance(uhostId).State = state;
+    this.#operations.delete(uhostId);
+    this.#lockedUntil.delete(uhostId);
+  }
+
+  deleteInstance(uhostId: string): void {
+    this.#requireInstance(uhostId);
+    this.#instances.delete(uhostId);
+    this.#instanceOwners.delete(uhostId);
+    this.#operations.delete(uhostId);
+    this.#lockedUntil.delete(uhostId);
+  }
+
+  runningOperation(uhostId: string): RunningOperation | undefined {
+    this.#settle();
+    const operation = this.#operations.get(uhostId);
+    return operation === undefined ? undefined : { ...operation };
+  }
+
+  /**
+   * Starts an operation the handler has checked: the instance shows the transitional state at
+   * once and lands when `operationMs` is up; the lock is held until then, 10 minutes at most.
+   */
+  startOperation(uhostId: string, kind: OperationKind, options: { fails?: boolean } = {}): void {
+    const instance = this.#requireInstance(uhostId);
+    const startedAt = this.now();
+    const transition = TRANSITIONS[kind];
+    const operation: RunningOperation = {
+      kind,
+      startedAt,
+      endsAt: startedAt + this.#operationMs,
+      landsIn: options.fails === true ? "Install Fail" : transition.landsIn,
+    };
+    if (transition.during !== undefined) instance.State = transition.during;
+    this.#operations.set(uhostId, operation);
+    const lockEnds = Math.min(operation.endsAt, startedAt + OPERATION_LOCK_MS);
+    if (lockEnds > startedAt) this.#lockedUntil.set(uhostId, lockEnds);
+    this.#settle();
   }
 
   operationLockedUntil(uhostId: string): number | undefined {
+    this.#settle();
     const until = this.#lockedUntil.get(uhostId);
     return until !== undefined && this.now() < until ? until : undefined;
   }
@@ -275,8 +360,12 @@ export class SimulatorState {
     this.#lockedUntil.delete(uhostId);
   }
 
-  /** Applies a reinstall the handler has already checked, and takes the per-instance lock. */
-  reinstall(uhostId: string, imageId: string, accountId: string): ReinstallRecord {
+  /**
+   * Applies a reinstall the handler has already checked and starts its operation. The image id
+   * and name change at once, while the state stays transitional until the reinstall lands (a
+   * guess: the real API does not say when DescribeCompShareInstance shows the new image).
+   */
+  reinstall(uhostId: string, imageId: string, accountId: string, options: { fails?: boolean } = {}): ReinstallRecord {
     const instance = this.#requireInstance(uhostId);
     const image = this.#requireImage(imageId);
     const at = this.now();
@@ -289,9 +378,77 @@ export class SimulatorState {
     };
     instance.CompShareImageId = image.CompShareImageId;
     instance.CompShareImageName = image.Name;
-    this.#lockedUntil.set(uhostId, at + OPERATION_LOCK_MS);
     this.#reinstalls.push(record);
+    this.startOperation(uhostId, "reinstall", options);
     return { ...record };
+  }
+
+  /**
+   * A custom image of the instance, owned by the account, "Making" until its operation ends and
+   * "Available" after. Its software list is the instance's current image's unless given.
+   */
+  createCustomImage(
+    uhostId: string,
+    accountId: string,
+    fields: Pick<ImageRecord, "Name" | "Description"> & { Softwares?: Softwares | undefined },
+  ): ImageRecord {
+    const instance = this.#requireInstance(uhostId);
+    const source = this.#images.get(instance.CompShareImageId);
+    const image = this.addCustomImage(accountId, {
+      Name: fields.Name,
+      Description: fields.Description,
+      Status: "Making",
+      SourceGpuType: instance.GpuType,
+      Softwares: fields.Softwares ?? (source === undefined ? undefined : structuredClone(source.Softwares)),
+    });
+    const startedAt = this.now();
+    this.#imageCreations.set(image.CompShareImageId, {
+      startedAt,
+      endsAt: startedAt + this.#operationMs,
+      landed: false,
+    });
+    this.startOperation(uhostId, "createImage");
+    return this.getImage(image.CompShareImageId) ?? image;
+  }
+
+  /**
+   * How far the image's creation has got. An image this simulator did not make is at 100 when
+   * Available and at 0 otherwise (the demo's Making image stays Making).
+   */
+  imageCreateProgress(imageId: string): ImageCreateProgress {
+    const image = this.#requireImage(imageId);
+    const creation = this.#imageCreations.get(imageId);
+    if (creation === undefined) {
+      return { process: image.Status === "Available" ? 100 : 0, remainingMs: 0, totalMs: 0 };
+    }
+    const totalMs = creation.endsAt - creation.startedAt;
+    const elapsed = Math.min(Math.max(this.now() - creation.startedAt, 0), totalMs);
+    return {
+      process: totalMs === 0 ? 100 : Math.floor((elapsed / totalMs) * 100),
+      remainingMs: totalMs - elapsed,
+      totalMs,
+    };
+  }
+
+  /**
+   * Lands every operation whose time is up. An image's creation finishes on its own clock, so
+   * deleting the instance or forcing its state does not leave the image Making for ever.
+   */
+  #settle(): void {
+    const now = this.now();
+    for (const [uhostId, operation] of this.#operations) {
+      if (operation.endsAt > now) continue;
+      this.#operations.delete(uhostId);
+      this.#lockedUntil.delete(uhostId);
+      const instance = this.#instances.get(uhostId);
+      if (instance !== undefined && operation.landsIn !== undefined) instance.State = operation.landsIn;
+    }
+    for (const [imageId, creation] of this.#imageCreations) {
+      if (creation.landed || creation.endsAt > now) continue;
+      creation.landed = true;
+      const image = this.#images.get(imageId);
+      if (image?.Status === "Making") image.Status = "Available";
+    }
   }
 
   lastReinstall(): ReinstallRecord | undefined {
@@ -304,6 +461,7 @@ export class SimulatorState {
   }
 
   #selectImages(keep: (image: ImageRecord) => boolean): ImageRecord[] {
+    this.#settle();
     const out: ImageRecord[] = [];
     for (const image of this.#images.values()) if (keep(image)) out.push(structuredClone(image));
     return out;

@@ -97,7 +97,7 @@ describe("simulator fault injection", () => {
     for (let i = 0; i < 200 && sim.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(sim.requests).toHaveLength(1);
     expect(sim.requests[0]).toMatchObject({ action: "StopCompShareInstance", retCode: 0, fault: "latency" });
-    expect(sim.state.getInstance(uhostId)?.State).toBe("Stopped");
+    expect(sim.state.getInstance(uhostId)?.State).toBe("Stopping");
   });
 
   it("applies a fault only `times` times", async () => {

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type InstanceRecord, type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
-import { OPERATION_LOCK_MS } from "../../src/simulator/state.ts";
+import {
+  DEFAULT_OP_SECONDS,
+  type InstanceRecord,
+  type Simulator,
+  startSimulator,
+} from "../../src/simulator/simulator.ts";
 import { call, manualClock, ZONE } from "./sim-client.ts";
+
+/** Every operation takes the default time here; the injected clock moves past it. */
+const OP_MS = DEFAULT_OP_SECONDS * 1000;
 
 describe("simulator instances", () => {
   let sim: Simulator;
@@ -73,9 +80,11 @@ describe("simulator instances", () => {
       const running = demoInstance("Running");
       const stop = await call(sim, sim.demoAccount, "StopCompShareInstance", { Zone: ZONE, UHostId: running.UHostId });
       expect(stop.body).toEqual({ Action: "StopCompShareInstanceResponse", RetCode: 0, UHostId: running.UHostId });
+      clock.advance(OP_MS);
       expect(sim.state.getInstance(running.UHostId)?.State).toBe("Stopped");
       const start = await call(sim, sim.demoAccount, "StartCompShareInstance", { UHostId: running.UHostId });
       expect(start.body.RetCode).toBe(0);
+      clock.advance(OP_MS);
       expect(sim.state.getInstance(running.UHostId)?.State).toBe("Running");
     });
 
@@ -110,6 +119,7 @@ describe("simulator instances", () => {
         UHostId: stopped.UHostId,
       });
       const image = sim.state.getImage(imageId);
+      clock.advance(OP_MS);
       expect(sim.state.getInstance(stopped.UHostId)).toMatchObject({
         CompShareImageId: imageId,
         CompShareImageName: image?.Name,
@@ -120,7 +130,7 @@ describe("simulator instances", () => {
         CompShareImageId: imageId,
         previousImageId: stopped.CompShareImageId,
         accountId: sim.demoAccount.accountId,
-        at: clock.now(),
+        at: clock.now() - OP_MS,
       });
     });
 
@@ -136,11 +146,11 @@ describe("simulator instances", () => {
       },
     );
 
-    it("holds the 10-minute operation lock, by the injected clock", async () => {
+    it("holds the operation lock until the reinstall lands, by the injected clock", async () => {
       const stopped = demoInstance("Stopped");
       expect((await reinstall(stopped.UHostId, platformImageId(0))).body.RetCode).toBe(0);
 
-      clock.advance(OPERATION_LOCK_MS - 1);
+      clock.advance(OP_MS - 1);
       const locked = await reinstall(stopped.UHostId, platformImageId(1));
       expect(locked.body.RetCode).not.toBe(0);
       expect(locked.body.Message).toContain("InstanceOperationInProgress");
@@ -155,9 +165,11 @@ describe("simulator instances", () => {
     it("lets a test clear the lock", async () => {
       const stopped = demoInstance("Stopped");
       await reinstall(stopped.UHostId, platformImageId(0));
-      expect(sim.state.operationLockedUntil(stopped.UHostId)).toBe(clock.now() + OPERATION_LOCK_MS);
+      expect(sim.state.operationLockedUntil(stopped.UHostId)).toBe(clock.now() + OP_MS);
       sim.state.clearOperationLock(stopped.UHostId);
-      expect((await reinstall(stopped.UHostId, platformImageId(1))).body.RetCode).toBe(0);
+      expect(sim.state.operationLockedUntil(stopped.UHostId)).toBeUndefined();
+      const next = await reinstall(stopped.UHostId, platformImageId(1));
+      expect(next.body.Message).not.toContain("InstanceOperationInProgress");
     });
 
     it("locks per instance, not per account", async () => {
@@ -174,11 +186,11 @@ describe("simulator instances", () => {
         .listCustomImages(sim.demoAccount.accountId)
         .find((i) => i.Status === "Available" && i.SupportedGpuTypes.length === 0);
       expect((await reinstall(stopped?.UHostId ?? "", own?.CompShareImageId ?? "")).body.RetCode).toBe(0);
-      sim.state.clearOperationLock(stopped?.UHostId ?? "");
+      clock.advance(OP_MS);
 
       const shared = sim.state.listSharedImages(sim.demoAccount.accountId).find((i) => i.Status === "Available");
       expect((await reinstall(stopped?.UHostId ?? "", shared?.CompShareImageId ?? "")).body.RetCode).toBe(0);
-      sim.state.clearOperationLock(stopped?.UHostId ?? "");
+      clock.advance(OP_MS);
 
       const sharedIds = new Set(sim.state.listSharedImages(sim.demoAccount.accountId).map((i) => i.CompShareImageId));
       const privateOther = sim.state

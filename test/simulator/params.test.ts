@@ -33,6 +33,12 @@ describe("simulator param checks", () => {
     ["ReinstallCompShareInstance", "CompShareImageId", () => ({ Zone: ZONE, UHostId: uhostId })],
     ["StopCompShareInstance", "UHostId", () => ({})],
     ["StartCompShareInstance", "UHostId", () => ({})],
+    ["RebootCompShareInstance", "UHostId", () => ({})],
+    ["CreateCompShareCustomImage", "Zone", () => ({ UHostId: uhostId, Name: "n" })],
+    ["CreateCompShareCustomImage", "UHostId", () => ({ Zone: ZONE, Name: "n" })],
+    ["CreateCompShareCustomImage", "Name", () => ({ Zone: ZONE, UHostId: uhostId })],
+    ["GetCompShareImageCreateProgress", "Zone", () => ({ CompShareImageId: imageId })],
+    ["GetCompShareImageCreateProgress", "CompShareImageId", () => ({ Zone: ZONE })],
   ];
 
   it.each(missingCases)("%s without %s answers 230 naming it", async (action, param, params) => {

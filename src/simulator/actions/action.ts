@@ -7,6 +7,8 @@ export interface ActionContext {
   params: FlatParams;
   account: SimAccount;
   state: SimulatorState;
+  /** Set by the installFail fault: the operation this call starts ends in "Install Fail". */
+  endsInInstallFail: boolean;
 }
 
 export interface ActionDefinition {

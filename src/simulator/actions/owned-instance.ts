@@ -25,3 +25,19 @@ export function ownedInstance(
   }
   return instance;
 }
+
+/**
+ * The per-instance operation lock (vendor page: repeated operations answer
+ * InstanceOperationInProgress). Checked before the instance's state, as the lock is what the
+ * caller can wait out.
+ */
+export function refuseWhileLocked(state: SimulatorState, uhostId: string): void {
+  const lockedUntil = state.operationLockedUntil(uhostId);
+  if (lockedUntil === undefined) return;
+  const seconds = Math.ceil((lockedUntil - state.now()) / 1000);
+  const wait = seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  throw new ApiError(
+    RetCode.instanceOperationInProgress,
+    `InstanceOperationInProgress: another operation on ${uhostId} is in progress; try again in ${wait}`,
+  );
+}

@@ -1,30 +1,32 @@
 import { readOptionalString } from "../param-readers.ts";
 import { ApiError, RetCode } from "../retcodes.ts";
-import type { InstanceState } from "../state.ts";
+import type { InstanceState, OperationKind } from "../state.ts";
 import type { ActionDefinition } from "./action.ts";
-import { ownedInstance } from "./owned-instance.ts";
+import { ownedInstance, refuseWhileLocked } from "./owned-instance.ts";
 
 /**
- * Stop and Start move an instance at once (no Stopping/Starting phase, no lock) so tests and the
- * sandbox can drive states; a real instance passes through the intermediate state first.
+ * Stop, Start and Reboot: accepted only from the state they start from, then the instance shows
+ * the transitional state (Stopping, Starting, Rebooting) under the operation lock until it lands.
  */
-function transition(from: InstanceState, to: InstanceState, verb: string): ActionDefinition {
+function transition(kind: OperationKind, from: InstanceState, verb: string): ActionDefinition {
   return {
     required: ["Region", "UHostId"],
-    handle({ params, account, state }) {
+    handle({ params, account, state, endsInInstallFail }) {
       const uhostId = params.UHostId ?? "";
       const instance = ownedInstance(state, account, uhostId, readOptionalString(params, "Zone"));
+      refuseWhileLocked(state, uhostId);
       if (instance.State !== from) {
         throw new ApiError(
           RetCode.instanceStateInvalid,
           `instance ${uhostId} is ${instance.State === "" ? "in an unknown state" : instance.State}; it must be ${from} to ${verb}`,
         );
       }
-      state.setInstanceState(uhostId, to);
+      state.startOperation(uhostId, kind, { fails: endsInInstallFail });
       return { UHostId: uhostId };
     },
   };
 }
 
-export const stopCompShareInstance = transition("Running", "Stopped", "stop");
-export const startCompShareInstance = transition("Stopped", "Running", "start");
+export const stopCompShareInstance = transition("stop", "Running", "stop");
+export const startCompShareInstance = transition("start", "Stopped", "start");
+export const rebootCompShareInstance = transition("reboot", "Running", "reboot");

@@ -1,27 +1,19 @@
 import { ApiError, RetCode } from "../retcodes.ts";
 import { isPlatformImage } from "../state.ts";
 import type { ActionDefinition } from "./action.ts";
-import { ownedInstance } from "./owned-instance.ts";
+import { ownedInstance, refuseWhileLocked } from "./owned-instance.ts";
 
 /**
- * Reinstalls a Stopped instance of the caller with a platform, own or shared image, then holds
- * the per-instance operation lock for 10 minutes (vendor page: repeated operations answer
- * InstanceOperationInProgress). Failed attempts do not take the lock.
+ * Reinstalls a Stopped instance of the caller with a platform, own or shared image: Initializing
+ * while it runs, holding the operation lock, then Stopped. Refused attempts take no lock.
  */
 export const reinstallCompShareInstance: ActionDefinition = {
   required: ["Region", "Zone", "UHostId", "CompShareImageId"],
-  handle({ params, account, state }) {
+  handle({ params, account, state, endsInInstallFail }) {
     const uhostId = params.UHostId ?? "";
     const imageId = params.CompShareImageId ?? "";
     const instance = ownedInstance(state, account, uhostId, params.Zone);
-    const lockedUntil = state.operationLockedUntil(uhostId);
-    if (lockedUntil !== undefined) {
-      const minutes = Math.ceil((lockedUntil - state.now()) / 60_000);
-      throw new ApiError(
-        RetCode.instanceOperationInProgress,
-        `InstanceOperationInProgress: another operation on ${uhostId} is in progress; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-      );
-    }
+    refuseWhileLocked(state, uhostId);
     if (instance.State !== "Stopped") {
       throw new ApiError(
         RetCode.instanceStateInvalid,
@@ -44,7 +36,7 @@ export const reinstallCompShareInstance: ActionDefinition = {
         `image ${imageId} does not support GPU type ${instance.GpuType} (supported: ${image.SupportedGpuTypes.join(", ")})`,
       );
     }
-    state.reinstall(uhostId, imageId, account.accountId);
+    state.reinstall(uhostId, imageId, account.accountId, { fails: endsInInstallFail });
     return { UHostId: uhostId };
   },
 };
