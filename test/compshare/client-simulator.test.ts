@@ -276,3 +276,79 @@ describe("faults on writes: never retried", () => {
     expect(sim.state.lastReinstall()?.UHostId).toBe(instance.UHostId);
   });
 });
+
+describe("the operations engine's calls, by the simulator's injected clock", () => {
+  const OP_SECONDS = 2;
+  let timed: Simulator;
+  let timedApi: CompShareApi;
+  let client: CompShareClient;
+  let now: number;
+
+  beforeEach(async () => {
+    now = Date.UTC(2026, 0, 1);
+    timed = await startSimulator({ port: 0, clock: () => now, opSeconds: OP_SECONDS });
+    timedApi = createCompShareApi({ baseUrl: timed.url, sleep: async () => {}, random: () => 0.5 });
+    client = timedApi.forAccount(accountFor(timed.demoAccount));
+  });
+
+  afterEach(async () => {
+    await timedApi.close();
+    await timed.close();
+  });
+
+  const pass = () => {
+    now += OP_SECONDS * 1000;
+  };
+  const current = async (uhostId: string) => (await client.describeInstances({ UHostIds: [uhostId] })).UHostSet[0];
+
+  it("stop → snapshot → reinstall → start, each state and the image on the instance read back with describeInstances", async () => {
+    const running = timed.state.addInstance(timed.demoAccount.accountId, { State: "Running", GpuType: "4090" });
+    const target = (await client.describeImages({ Limit: 100 })).ImageSet.find(
+      (i) =>
+        i.Status === "Available" &&
+        (i.SupportedGpuTypes ?? []).length === 0 &&
+        i.CompShareImageId !== running.CompShareImageId,
+    );
+    if (target === undefined) throw new Error("no platform image to reinstall with");
+    const id = running.UHostId;
+
+    expect(await client.stopInstance({ UHostId: id })).toMatchObject({ UHostId: id });
+    expect((await current(id))?.State).toBe("Stopping");
+    const busy = await client.startInstance({ UHostId: id }).catch((e: unknown) => e);
+    expect(busy).toMatchObject({ isInstanceOperationInProgress: true });
+    pass();
+    expect((await current(id))?.State).toBe("Stopped");
+
+    const { CompShareImageId: snapshotId } = await client.createCustomImage({ UHostId: id, Name: "keep-a-copy" });
+    expect(snapshotId).toMatch(IMAGE_ID_PATTERN);
+    expect((await client.getImageCreateProgress({ CompShareImageId: snapshotId })).Process).toBe(0);
+    now += (OP_SECONDS * 1000) / 2;
+    expect((await client.getImageCreateProgress({ CompShareImageId: snapshotId })).Process).toBe(50);
+    now += (OP_SECONDS * 1000) / 2;
+    expect(await client.getImageCreateProgress({ CompShareImageId: snapshotId })).toMatchObject({
+      Process: 100,
+      RemainingDuration: 0,
+      TotalDuration: OP_SECONDS,
+    });
+    const [snapshot] = (await client.describeCustomImages({ CompShareImageId: snapshotId })).ImageSet;
+    expect(snapshot).toMatchObject({ Name: "keep-a-copy", Status: "Available" });
+
+    await client.reinstallInstance({ UHostId: id, CompShareImageId: target.CompShareImageId });
+    expect(await current(id)).toMatchObject({ State: "Initializing", CompShareImageId: target.CompShareImageId });
+    pass();
+    expect(await current(id)).toMatchObject({
+      State: "Stopped",
+      CompShareImageId: target.CompShareImageId,
+      CompShareImageName: target.Name,
+    });
+
+    await client.startInstance({ UHostId: id });
+    expect((await current(id))?.State).toBe("Starting");
+    pass();
+    expect((await current(id))?.State).toBe("Running");
+    await client.rebootInstance({ UHostId: id });
+    expect((await current(id))?.State).toBe("Rebooting");
+    pass();
+    expect((await current(id))?.State).toBe("Running");
+  });
+});

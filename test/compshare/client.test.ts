@@ -233,6 +233,136 @@ describe("responses", () => {
   });
 });
 
+describe("instance operations and custom images", () => {
+  it.each([
+    ["stopInstance", "StopCompShareInstance"],
+    ["startInstance", "StartCompShareInstance"],
+    ["rebootInstance", "RebootCompShareInstance"],
+  ] as const)(
+    "%s sends %s with UHostId and the account's location, and returns the instance id",
+    async (fn, action) => {
+      const client = start();
+      server.handle(sequence(ok({ UHostId: HOST }), ok({})));
+      expect(await client[fn]({ UHostId: HOST })).toEqual({ UHostId: HOST, requestId: "req-ok" });
+      expect(server.requests[0]?.params).toMatchObject({
+        Action: action,
+        UHostId: HOST,
+        Region: "cn-wlcb",
+        Zone: "cn-wlcb-01",
+      });
+      expect((await client[fn]({ UHostId: HOST })).UHostId).toBe(HOST);
+    },
+  );
+
+  it("createCustomImage sends the SDKs' params, Softwares flattened, and returns the new CompShareImageId", async () => {
+    const client = start();
+    server.handle(ok({ CompShareImageId: IMAGE }, "req-img"));
+    const created = await client.createCustomImage({
+      UHostId: HOST,
+      Name: "before-reinstall",
+      Description: "copy",
+      Softwares: { Application: ["vLLM"], CUDAVersion: "12.4" },
+    });
+    expect(created).toEqual({ CompShareImageId: IMAGE, requestId: "req-img" });
+    expect(server.requests[0]?.params).toMatchObject({
+      Action: "CreateCompShareCustomImage",
+      UHostId: HOST,
+      Name: "before-reinstall",
+      Description: "copy",
+      "Softwares.Application.0": "vLLM",
+      "Softwares.CUDAVersion": "12.4",
+      Zone: "cn-wlcb-01",
+    });
+  });
+
+  it("createCustomImage answered without a CompShareImageId: an unknown outcome (the image may exist), not an empty id", async () => {
+    const client = start();
+    server.handle(ok({}));
+    const error = await client.createCustomImage({ UHostId: HOST, Name: "n" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CompShareOutcomeUnknownError);
+    expect((error as CompShareOutcomeUnknownError).cause).toBeInstanceOf(CompShareInvalidResponseError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("getImageCreateProgress reads Process and the durations, numbers or strings, empty as absent", async () => {
+    const client = start();
+    server.handle(
+      sequence(
+        ok({ Process: 42.5, RemainingDuration: "30", TotalDuration: "60" }),
+        ok({ Process: "100", RemainingDuration: "", TotalDuration: 60 }),
+      ),
+    );
+    expect(await client.getImageCreateProgress({ CompShareImageId: IMAGE })).toEqual({
+      Process: 42.5,
+      RemainingDuration: 30,
+      TotalDuration: 60,
+      requestId: "req-ok",
+    });
+    expect(server.requests[0]?.params).toMatchObject({
+      Action: "GetCompShareImageCreateProgress",
+      CompShareImageId: IMAGE,
+      Zone: "cn-wlcb-01",
+    });
+    expect(await client.getImageCreateProgress({ CompShareImageId: IMAGE })).toEqual({
+      Process: 100,
+      RemainingDuration: undefined,
+      TotalDuration: 60,
+      requestId: "req-ok",
+    });
+  });
+
+  it("getImageCreateProgress without Process is an invalid response", async () => {
+    const client = start();
+    server.handle(ok({ RemainingDuration: "3" }));
+    await expect(client.getImageCreateProgress({ CompShareImageId: IMAGE })).rejects.toBeInstanceOf(
+      CompShareInvalidResponseError,
+    );
+  });
+
+  it("refuses malformed ids and a missing name before sending anything", async () => {
+    const client = start();
+    await expect(client.stopInstance({ UHostId: "i-123" })).rejects.toBeInstanceOf(CompShareRequestError);
+    await expect(client.rebootInstance({ UHostId: "" })).rejects.toBeInstanceOf(CompShareRequestError);
+    const noName = await client.createCustomImage({ UHostId: HOST, Name: "" }).catch((e: unknown) => e);
+    expect((noName as CompShareRequestError).issues.map((i) => i.path)).toEqual(["Name"]);
+    await expect(client.getImageCreateProgress({ CompShareImageId: "img-1" })).rejects.toBeInstanceOf(
+      CompShareRequestError,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("never retries the mutations, and a gateway error after sending is an unknown outcome", async () => {
+    const client = start();
+    server.handle((_, res) => reply(res, 502, ""));
+    for (const send of [
+      () => client.stopInstance({ UHostId: HOST }),
+      () => client.startInstance({ UHostId: HOST }),
+      () => client.rebootInstance({ UHostId: HOST }),
+      () => client.createCustomImage({ UHostId: HOST, Name: "n" }),
+    ]) {
+      await expect(send()).rejects.toBeInstanceOf(CompShareOutcomeUnknownError);
+    }
+    expect(server.requests).toHaveLength(4);
+    expect(sleeps).toEqual([]);
+  });
+
+  it("retries the progress read like any other read", async () => {
+    const client = start();
+    server.handle(sequence((_, res) => reply(res, 503, ""), ok({ Process: 7 })));
+    expect((await client.getImageCreateProgress({ CompShareImageId: IMAGE })).Process).toBe(7);
+    expect(server.requests).toHaveLength(2);
+    expect(sleeps).toEqual([100]);
+  });
+
+  it("an InstanceOperationInProgress refusal is a definite API error, not an unknown outcome", async () => {
+    const client = start();
+    server.handle(retCode(226695, "InstanceOperationInProgress: another operation is in progress"));
+    const error = await client.stopInstance({ UHostId: HOST }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CompShareApiError);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 describe("request validation", () => {
   it("refuses bad params before sending anything, with every issue", async () => {
     const client = start();
@@ -330,13 +460,17 @@ describe("retries", () => {
     expect(sleeps).toEqual([]);
   });
 
-  it("retries call() only for Describe actions", async () => {
+  it("retries call() only for reads: Describe* and Get* actions", async () => {
     const client = start();
     server.handle((_, res) => reply(res, 503, ""));
     await expect(client.call("DescribeCompShareInstance", {})).rejects.toBeInstanceOf(CompShareHttpError);
     expect(server.requests).toHaveLength(3);
+    await expect(client.call("GetCompShareImageCreateProgress", { CompShareImageId: IMAGE })).rejects.toBeInstanceOf(
+      CompShareHttpError,
+    );
+    expect(server.requests).toHaveLength(6);
     await expect(client.call("StopCompShareInstance", { UHostId: HOST })).rejects.toBeInstanceOf(CompShareHttpError);
-    expect(server.requests).toHaveLength(4);
+    expect(server.requests).toHaveLength(7);
   });
 });
 
