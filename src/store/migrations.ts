@@ -15,6 +15,28 @@ export interface Migration {
 const STATUS_CHECK =
   "status IN ('pending', 'approved', 'executing', 'succeeded', 'failed', 'unknown', 'rejected', 'expired', 'cancelled')";
 
+const KIND_CHECK = "kind IN ('reinstall', 'stop', 'start', 'reboot')";
+const STEP_STATUS_CHECK = "status IN ('pending', 'running', 'done', 'failed', 'unknown', 'skipped')";
+const V1_FINAL = "status IN ('succeeded', 'failed', 'unknown', 'rejected', 'expired', 'cancelled')";
+
+/** A version 1 request's status, as the status of its one reinstall step. */
+const V1_STEP_STATUS = `CASE status WHEN 'pending' THEN 'pending' WHEN 'approved' THEN 'pending'
+    WHEN 'executing' THEN 'running' WHEN 'succeeded' THEN 'done' WHEN 'failed' THEN 'failed'
+    WHEN 'unknown' THEN 'unknown' ELSE 'skipped' END`;
+
+/** A version 1 outcome (RetCode, or a `bot:` code in the message) as a StepProblem. */
+function V1_PROBLEM(object: "json_object" | "jsonb_build_object"): string {
+  return `CASE
+    WHEN outcome_ret_code IS NOT NULL THEN ${object}('code', 'refused', 'retCode', outcome_ret_code, 'message', COALESCE(outcome_message, ''))
+    WHEN outcome_message = 'bot:keys_removed' THEN ${object}('code', 'keys_removed')
+    WHEN outcome_message = 'bot:keys_unreadable' THEN ${object}('code', 'keys_unreadable')
+    WHEN outcome_message = 'bot:not_sent' THEN ${object}('code', 'not_sent')
+    WHEN outcome_message LIKE 'bot:http:%' THEN ${object}('code', 'http', 'status', CAST(substr(outcome_message, 10) AS integer))
+    WHEN status = 'unknown' AND (outcome_message IS NULL OR outcome_message = 'bot:no_answer') THEN ${object}('code', 'no_evidence')
+    WHEN status IN ('failed', 'unknown') THEN ${object}('code', 'internal')
+  END`;
+}
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({
     version: 1,
@@ -144,6 +166,170 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_team_at ON audit_log (team_id, at);
 CREATE INDEX audit_log_actor_at ON audit_log (team_id, actor_id, at);
+`,
+  }),
+  Object.freeze({
+    version: 2,
+    name: "2026-12-operation-plans",
+    sqlite: `
+CREATE TABLE operation_requests (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  team_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (${KIND_CHECK}),
+  requester_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  zone TEXT NOT NULL,
+  project_id TEXT,
+  reason TEXT NOT NULL,
+  key_fingerprint TEXT,
+  status TEXT NOT NULL CHECK (${STATUS_CHECK}),
+  decided_by TEXT,
+  decided_at TEXT,
+  note TEXT,
+  channel_id TEXT,
+  message_ts TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  finished_at TEXT
+) STRICT;
+CREATE INDEX operation_requests_team_status ON operation_requests (team_id, status, expires_at);
+CREATE INDEX operation_requests_requester ON operation_requests (team_id, requester_id, created_at);
+CREATE INDEX operation_requests_decided ON operation_requests (team_id, decided_at);
+CREATE INDEX operation_requests_sweep ON operation_requests (status, expires_at);
+CREATE INDEX operation_requests_finished ON operation_requests (finished_at) WHERE finished_at IS NOT NULL;
+
+CREATE TABLE operation_targets (
+  request_id TEXT NOT NULL REFERENCES operation_requests (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  instance_id TEXT NOT NULL,
+  instance_name TEXT,
+  instance_gpu TEXT,
+  state_before TEXT,
+  image_before_id TEXT,
+  image_before_name TEXT,
+  PRIMARY KEY (request_id, position)
+) STRICT;
+
+CREATE TABLE operation_steps (
+  request_id TEXT NOT NULL REFERENCES operation_requests (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  instance_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (${STEP_STATUS_CHECK}),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+  claimed_by TEXT,
+  claimed_until TEXT,
+  result TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (request_id, position)
+) STRICT;
+CREATE INDEX operation_steps_status ON operation_steps (status, claimed_until);
+
+INSERT INTO operation_requests (id, team_id, kind, requester_id, region, zone, project_id, reason, status,
+  decided_by, decided_at, note, channel_id, message_ts, created_at, updated_at, expires_at, finished_at)
+SELECT id, team_id, 'reinstall', requester_id, region, zone, project_id, reason, status,
+  decided_by, decided_at, note, channel_id, message_ts, created_at, updated_at, expires_at,
+  CASE WHEN ${V1_FINAL} THEN updated_at END
+FROM approval_requests ORDER BY seq;
+
+INSERT INTO operation_targets (request_id, position, instance_id, instance_name, instance_gpu, state_before)
+SELECT id, 0, instance_id, instance_name, instance_gpu, instance_state FROM approval_requests;
+
+INSERT INTO operation_steps (request_id, position, instance_id, action, status, sent, result, started_at, finished_at, updated_at)
+SELECT id, 0, instance_id,
+  json_object('kind', 'reinstall', 'imageId', image_id, 'imageName', image_name),
+  ${V1_STEP_STATUS},
+  CASE WHEN status = 'executing' THEN 1 ELSE 0 END,
+  CASE WHEN status IN ('succeeded', 'failed', 'unknown') THEN json_object('apiRequestId', outcome_request_id, 'problem', json(${V1_PROBLEM("json_object")})) END,
+  CASE WHEN status IN ('executing', 'succeeded', 'failed', 'unknown') THEN COALESCE(decided_at, updated_at) END,
+  CASE WHEN status IN ('succeeded', 'failed', 'unknown') THEN updated_at END,
+  updated_at
+FROM approval_requests;
+`,
+    postgres: `
+CREATE TABLE operation_requests (
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  id text PRIMARY KEY,
+  team_id text NOT NULL,
+  kind text NOT NULL CHECK (${KIND_CHECK}),
+  requester_id text NOT NULL,
+  region text NOT NULL,
+  zone text NOT NULL,
+  project_id text,
+  reason text NOT NULL,
+  key_fingerprint text,
+  status text NOT NULL CHECK (${STATUS_CHECK}),
+  decided_by text,
+  decided_at timestamptz,
+  note text,
+  channel_id text,
+  message_ts text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  finished_at timestamptz
+);
+CREATE INDEX operation_requests_team_status ON operation_requests (team_id, status, expires_at);
+CREATE INDEX operation_requests_requester ON operation_requests (team_id, requester_id, created_at);
+CREATE INDEX operation_requests_decided ON operation_requests (team_id, decided_at);
+CREATE INDEX operation_requests_sweep ON operation_requests (status, expires_at);
+CREATE INDEX operation_requests_finished ON operation_requests (finished_at) WHERE finished_at IS NOT NULL;
+
+CREATE TABLE operation_targets (
+  request_id text NOT NULL REFERENCES operation_requests (id) ON DELETE CASCADE,
+  position integer NOT NULL,
+  instance_id text NOT NULL,
+  instance_name text,
+  instance_gpu text,
+  state_before text,
+  image_before_id text,
+  image_before_name text,
+  PRIMARY KEY (request_id, position)
+);
+
+CREATE TABLE operation_steps (
+  request_id text NOT NULL REFERENCES operation_requests (id) ON DELETE CASCADE,
+  position integer NOT NULL,
+  instance_id text NOT NULL,
+  action jsonb NOT NULL,
+  status text NOT NULL CHECK (${STEP_STATUS_CHECK}),
+  attempts integer NOT NULL DEFAULT 0,
+  sent integer NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+  claimed_by text,
+  claimed_until timestamptz,
+  result jsonb,
+  started_at timestamptz,
+  finished_at timestamptz,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (request_id, position)
+);
+CREATE INDEX operation_steps_status ON operation_steps (status, claimed_until);
+
+INSERT INTO operation_requests (id, team_id, kind, requester_id, region, zone, project_id, reason, status,
+  decided_by, decided_at, note, channel_id, message_ts, created_at, updated_at, expires_at, finished_at)
+SELECT id, team_id, 'reinstall', requester_id, region, zone, project_id, reason, status,
+  decided_by, decided_at, note, channel_id, message_ts, created_at, updated_at, expires_at,
+  CASE WHEN ${V1_FINAL} THEN updated_at END
+FROM approval_requests ORDER BY seq;
+
+INSERT INTO operation_targets (request_id, position, instance_id, instance_name, instance_gpu, state_before)
+SELECT id, 0, instance_id, instance_name, instance_gpu, instance_state FROM approval_requests;
+
+INSERT INTO operation_steps (request_id, position, instance_id, action, status, sent, result, started_at, finished_at, updated_at)
+SELECT id, 0, instance_id,
+  jsonb_strip_nulls(jsonb_build_object('kind', 'reinstall', 'imageId', image_id, 'imageName', image_name)),
+  ${V1_STEP_STATUS},
+  CASE WHEN status = 'executing' THEN 1 ELSE 0 END,
+  CASE WHEN status IN ('succeeded', 'failed', 'unknown') THEN jsonb_strip_nulls(jsonb_build_object('apiRequestId', outcome_request_id, 'problem', ${V1_PROBLEM("jsonb_build_object")})) END,
+  CASE WHEN status IN ('executing', 'succeeded', 'failed', 'unknown') THEN COALESCE(decided_at, updated_at) END,
+  CASE WHEN status IN ('succeeded', 'failed', 'unknown') THEN updated_at END,
+  updated_at
+FROM approval_requests;
 `,
   }),
 ]);

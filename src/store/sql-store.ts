@@ -5,6 +5,7 @@ import type { CredentialCipher } from "./credential-cipher.ts";
 import { createCredentialStore } from "./credential-repository.ts";
 import { StoreConfigError } from "./errors.ts";
 import { checkMigrated } from "./migrate.ts";
+import { createOperationStore } from "./operation-repository.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import type { Store } from "./types.ts";
 
@@ -22,6 +23,7 @@ export function createSqlStore(db: SqlDriver, deps: SqlStoreDeps): Store {
     driver: db.dialect,
     credentials: createCredentialStore(db, { cipher: deps.cipher, now, logger: deps.logger }),
     approvals: createApprovalStore(db, { now }),
+    operations: createOperationStore(db, { now }),
     audit: createAuditLog(db, { now }),
     async ready() {
       if (closed) return { ok: false, reason: "the store is closed" };

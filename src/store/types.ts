@@ -198,8 +198,9 @@ export interface OperationStore {
   /**
    * The step's own compare-and-set: pending → running, or a running step whose claim has lapsed
    * taken over; only when every earlier step of the same instance is done. Undefined when lost.
+   * A claim lapses when its `until` is before `lapsedBefore` (now by default).
    */
-  claimStep(requestId: string, position: number, claim: StepClaim): Promise<Step | undefined>;
+  claimStep(requestId: string, position: number, claim: StepClaim, lapsedBefore?: Date): Promise<Step | undefined>;
   /** Extends the owner's claim; false when the step is no longer this owner's. */
   renewClaim(requestId: string, position: number, claim: StepClaim): Promise<boolean>;
   /**
@@ -207,6 +208,8 @@ export interface OperationStore {
    * attempts + 1). A running step found with `sent` after a restart is reconciled, never resent.
    */
   markSent(requestId: string, position: number, owner: string, sent: boolean): Promise<boolean>;
+  /** What a running step has seen so far (state while polling), by the claim's owner. */
+  recordObservation(requestId: string, position: number, owner: string, result: StepResult): Promise<Step | undefined>;
   /** running → done | failed | unknown, by the claim's owner. */
   finishStep(
     requestId: string,
@@ -227,7 +230,7 @@ export interface OperationStore {
   /** Pending requests whose time is up become expired, oldest first, at most `limit`. */
   expireDue(limit: number): Promise<Operation[]>;
   /** Ids of approved or executing requests with a step that may be claimed now (nobody holds it). */
-  listResumable(limit: number): Promise<string[]>;
+  listResumable(limit: number, lapsedBefore?: Date): Promise<string[]>;
   /** Deletes requests (and their plans) that finished before `before`; returns how many. */
   purgeFinished(before: Date, limit: number): Promise<number>;
 }
@@ -243,6 +246,7 @@ export interface Store {
   readonly driver: "sqlite" | "postgres";
   readonly credentials: CredentialStore;
   readonly approvals: ApprovalStore;
+  readonly operations: OperationStore;
   readonly audit: AuditLog;
   /** Reachable and every known migration applied; for /readyz. */
   ready(): Promise<Readiness>;

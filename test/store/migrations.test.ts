@@ -19,6 +19,11 @@ const RELEASED = [
     name: "2026-11-initial-schema",
     checksum: "64fda4c8305ffd17ad0f12bff09d15c8efb29eff831db30f29707184904d27cf",
   },
+  {
+    version: 2,
+    name: "2026-12-operation-plans",
+    checksum: "cea4c0b46371fbd8587c25ac9c43f2bb6f3c47a71b560d1e0ccaf8aa16a6b4fc",
+  },
 ];
 
 const dirs: string[] = [];
