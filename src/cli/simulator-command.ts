@@ -1,16 +1,20 @@
 import { pino } from "pino";
 import { LOG_LEVELS, type LogLevelName } from "../config.ts";
 import { createLogger, type Logger } from "../log.ts";
-import { type Simulator, startSimulator } from "../simulator/simulator.ts";
+import { DEFAULT_OP_SECONDS, type Simulator, startSimulator } from "../simulator/simulator.ts";
 import type { CliIo } from "./io.ts";
 
-export const SIMULATOR_USAGE = `Usage: compshare-bot simulator [--port N]
+export const DEFAULT_SIMULATOR_PORT = 8787;
+/** An hour: anything longer is surely a typo, and the lock lets go after 10 minutes anyway. */
+export const MAX_OP_SECONDS = 3600;
+const HOST = "127.0.0.1";
+
+export const SIMULATOR_USAGE = `Usage: compshare-bot simulator [--port N] [--op-seconds N]
 
 Runs the CompShare API simulator with demo data on 127.0.0.1 until Ctrl+C.
-  --port N   TCP port to listen on, 0-65535 (default 8787; 0 picks a free one)`;
-
-export const DEFAULT_SIMULATOR_PORT = 8787;
-const HOST = "127.0.0.1";
+  --port N         TCP port to listen on, 0-65535 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)
+  --op-seconds N   how long each Stop, Start, Reboot, Reinstall and custom-image creation takes,
+                   0-${MAX_OP_SECONDS}, decimals allowed (default ${DEFAULT_OP_SECONDS}; 0 makes them instant)`;
 
 export interface SimulatorCommandDeps {
   /** Stops the simulator when aborted; SIGINT or SIGTERM when absent. */
@@ -19,29 +23,47 @@ export interface SimulatorCommandDeps {
   logger?: Logger;
 }
 
-type ParsedArgs = { kind: "run"; port: number } | { kind: "help" } | { kind: "error"; problem: string };
+type ParsedArgs =
+  | { kind: "run"; port: number; opSeconds: number }
+  | { kind: "help" }
+  | { kind: "error"; problem: string };
+
+type Option = "port" | "opSeconds";
+
+const OPTIONS: Record<string, Option> = { "--port": "port", "--op-seconds": "opSeconds" };
+
+/** Each option's value, or what to tell the person about it. */
+const READERS: Record<Option, (value: string) => number | string> = {
+  port: (value) =>
+    /^\d{1,5}$/.test(value) && Number(value) <= 65_535
+      ? Number(value)
+      : `--port needs a port number from 0 to 65535, got "${value}".`,
+  opSeconds: (value) =>
+    /^\d{1,4}(\.\d{1,3})?$/.test(value) && Number(value) <= MAX_OP_SECONDS
+      ? Number(value)
+      : `--op-seconds needs a number of seconds from 0 to ${MAX_OP_SECONDS}, got "${value}".`,
+};
 
 export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
-  let port = DEFAULT_SIMULATOR_PORT;
+  const values: Record<Option, number> = { port: DEFAULT_SIMULATOR_PORT, opSeconds: DEFAULT_OP_SECONDS };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     if (arg === "--help" || arg === "-h") return { kind: "help" };
-    const inline = arg.startsWith("--port=") ? arg.slice("--port=".length) : undefined;
-    if (arg !== "--port" && inline === undefined) return { kind: "error", problem: `Unknown option "${arg}".` };
-    const value = inline ?? args[++i];
-    if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
-      return {
-        kind: "error",
-        problem: `--port needs a port number from 0 to 65535, got ${value === undefined ? "nothing" : `"${value}"`}.`,
-      };
-    }
-    port = Number(value);
+    const equals = arg.indexOf("=");
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
+    const option = Object.hasOwn(OPTIONS, flag) ? OPTIONS[flag] : undefined;
+    if (option === undefined) return { kind: "error", problem: `Unknown option "${arg}".` };
+    const value = equals === -1 ? args[++i] : arg.slice(equals + 1);
+    if (value === undefined) return { kind: "error", problem: `${flag} needs a value.` };
+    const read = READERS[option](value);
+    if (typeof read === "string") return { kind: "error", problem: read };
+    values[option] = read;
   }
-  return { kind: "run", port };
+  return { kind: "run", ...values };
 }
 
 /**
- * `compshare-bot simulator [--port N]`: runs the simulator until stopped, then closes it.
+ * `compshare-bot simulator [--port N] [--op-seconds N]`: runs the simulator until stopped, then closes it.
  * Exit codes: 0 after a clean stop, 1 when it cannot listen, 2 for bad arguments.
  */
 export async function runSimulatorCommand(
@@ -62,13 +84,13 @@ export async function runSimulatorCommand(
   const logger = deps.logger ?? stderrLogger(env);
   let sim: Simulator;
   try {
-    sim = await startSimulator({ port: parsed.port, host: HOST, logger });
+    sim = await startSimulator({ port: parsed.port, host: HOST, logger, opSeconds: parsed.opSeconds });
   } catch (error) {
     io.err(cannotListen(parsed.port, error));
     return 1;
   }
   const stopped = waitForStop(deps.stop);
-  io.out(simulatorBanner(sim));
+  io.out(simulatorBanner(sim, parsed.opSeconds));
   await stopped;
   io.out("Stopping the simulator.");
   await sim.close();
@@ -76,10 +98,13 @@ export async function runSimulatorCommand(
 }
 
 /** What a person needs to use the simulator: where it is, the demo keys, and what to paste. */
-export function simulatorBanner(sim: Pick<Simulator, "url" | "demoAccount">): string {
+export function simulatorBanner(sim: Pick<Simulator, "url" | "demoAccount">, opSeconds: number): string {
   const { url, demoAccount } = sim;
   return [
     `CompShare simulator listening on ${url}`,
+    opSeconds === 0
+      ? "Instance operations are instant (--op-seconds 0)."
+      : `Each instance operation (stop, start, reboot, reinstall, custom image) takes ${opSeconds} s (--op-seconds N).`,
     "",
     `Demo account "${demoAccount.accountName}" (id ${demoAccount.accountId}); these keys open only this simulator:`,
     `  public key:  ${demoAccount.publicKey}`,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseSimulatorArgs, runSimulatorCommand, SIMULATOR_USAGE } from "../../src/cli/simulator-command.ts";
-import { startSimulator } from "../../src/simulator/simulator.ts";
+import { DEMO_ACCOUNT } from "../../src/simulator/demo-data.ts";
+import { DEFAULT_OP_SECONDS, startSimulator } from "../../src/simulator/simulator.ts";
 import { memoryLogger } from "../helpers/memory-log.ts";
-import { call } from "../simulator/sim-client.ts";
+import { call, ZONE } from "../simulator/sim-client.ts";
 
 /** A CliIo writing into strings, with a way to wait for a line instead of sleeping. */
 function bufferIo() {
@@ -60,15 +61,23 @@ describe("compshare-bot simulator", () => {
     await expect(fetch(url ?? "", { method: "POST" })).rejects.toThrow(TypeError);
   });
 
-  it.each([[["--port", "abc"]], [["--port"]], [["--port", "70000"]], [["--port=-1"]], [["--bogus"]]])(
-    "refuses %j with usage and exit code 2",
-    async (args) => {
-      const buffer = bufferIo();
-      expect(await runSimulatorCommand(args, buffer.io, {}, { stop: AbortSignal.abort() })).toBe(2);
-      expect(buffer.err()).toContain(SIMULATOR_USAGE);
-      expect(buffer.out()).toBe("");
-    },
-  );
+  it.each([
+    [["--port", "abc"]],
+    [["--port"]],
+    [["--port", "70000"]],
+    [["--port=-1"]],
+    [["--bogus"]],
+    [["--op-seconds"]],
+    [["--op-seconds", "-1"]],
+    [["--op-seconds", "fast"]],
+    [["--op-seconds=3601"]],
+    [["--op-seconds", "1e3"]],
+  ])("refuses %j with usage and exit code 2", async (args) => {
+    const buffer = bufferIo();
+    expect(await runSimulatorCommand(args, buffer.io, {}, { stop: AbortSignal.abort() })).toBe(2);
+    expect(buffer.err()).toContain(SIMULATOR_USAGE);
+    expect(buffer.out()).toBe("");
+  });
 
   it("prints usage for --help", async () => {
     const buffer = bufferIo();
@@ -91,8 +100,49 @@ describe("compshare-bot simulator", () => {
   });
 
   it("parses --port N and --port=N, defaulting to 8787", () => {
-    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787 });
-    expect(parseSimulatorArgs(["--port", "9000"])).toEqual({ kind: "run", port: 9000 });
-    expect(parseSimulatorArgs(["--port=0"])).toEqual({ kind: "run", port: 0 });
+    expect(parseSimulatorArgs([])).toMatchObject({ kind: "run", port: 8787 });
+    expect(parseSimulatorArgs(["--port", "9000"])).toMatchObject({ kind: "run", port: 9000 });
+    expect(parseSimulatorArgs(["--port=0"])).toMatchObject({ kind: "run", port: 0 });
+  });
+
+  it("parses --op-seconds N and --op-seconds=N, decimals too, defaulting to a few seconds", () => {
+    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787, opSeconds: DEFAULT_OP_SECONDS });
+    expect(DEFAULT_OP_SECONDS).toBeGreaterThan(0);
+    expect(parseSimulatorArgs(["--op-seconds", "2"])).toEqual({ kind: "run", port: 8787, opSeconds: 2 });
+    expect(parseSimulatorArgs(["--op-seconds=0.5", "--port", "0"])).toEqual({ kind: "run", port: 0, opSeconds: 0.5 });
+    expect(parseSimulatorArgs(["--op-seconds", "0"])).toMatchObject({ opSeconds: 0 });
+  });
+
+  it("hands --op-seconds to the simulator: 0 makes a stop land at once, and the banner says so", async () => {
+    const buffer = bufferIo();
+    const stop = new AbortController();
+    const exit = runSimulatorCommand(["--port", "0", "--op-seconds", "0"], buffer.io, {}, { stop: stop.signal });
+    try {
+      const [, url] = (await buffer.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) ?? [];
+      expect(buffer.out()).toContain("Instance operations are instant (--op-seconds 0).");
+      const keys = { publicKey: DEMO_ACCOUNT.publicKey, privateKey: DEMO_ACCOUNT.privateKey };
+      const sim = { url: url ?? "" };
+      const listed = await call(sim, keys, "DescribeCompShareInstance", { Limit: 100 });
+      const running = (listed.body.UHostSet as { UHostId: string; State: string }[]).find((i) => i.State === "Running");
+      const uhostId = running?.UHostId ?? "";
+      expect((await call(sim, keys, "StopCompShareInstance", { Zone: ZONE, UHostId: uhostId })).body.RetCode).toBe(0);
+      // With the default of a few seconds it would still be Stopping, and locked.
+      const after = await call(sim, keys, "DescribeCompShareInstance", { UHostIds: [uhostId] });
+      expect((after.body.UHostSet as { State: string }[])[0]?.State).toBe("Stopped");
+      expect((await call(sim, keys, "StartCompShareInstance", { Zone: ZONE, UHostId: uhostId })).body.RetCode).toBe(0);
+    } finally {
+      stop.abort();
+      expect(await exit).toBe(0);
+    }
+  });
+
+  it("names the operation time in the banner", async () => {
+    const buffer = bufferIo();
+    const stop = new AbortController();
+    const exit = runSimulatorCommand(["--port", "0", "--op-seconds", "30"], buffer.io, {}, { stop: stop.signal });
+    await buffer.waitFor(/listening on/);
+    expect(buffer.out()).toContain("takes 30 s (--op-seconds N)");
+    stop.abort();
+    expect(await exit).toBe(0);
   });
 });
