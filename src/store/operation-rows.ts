@@ -59,6 +59,7 @@ const stepResultSchema = z.object({
   observedImageId: optional(z.string()),
   observedImageName: optional(z.string()),
   createdImageId: optional(z.string()),
+  progress: optional(z.number()),
   reconciled: optional(z.boolean()),
 });
 

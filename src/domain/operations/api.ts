@@ -81,8 +81,9 @@ export interface StepResult {
   observedState?: string;
   observedImageId?: string;
   observedImageName?: string;
-  /** A snapshot step's custom image. */
+  /** A snapshot step's custom image, and how far its creation has got (0 to 100). */
   createdImageId?: string;
+  progress?: number;
   /** True when the outcome was settled from DescribeCompShareInstance rather than from the call's answer. */
   reconciled?: boolean;
 }
@@ -189,6 +190,7 @@ export interface NewOperation {
 
 /** Who decides, and what the approver directory said about them (Slack looks up the groups). */
 export interface Decider {
+  teamId: string;
   userId: string;
   check: ApproverCheck;
 }
@@ -214,7 +216,9 @@ export type CheckAgainResult =
   /** Evidence re-read: unknown steps settled (done or still unknown) and, if all settled, the plan carries on. */
   | { kind: "checked"; operation: Operation }
   /** Nothing is unknown (any more): nothing to check. */
-  | { kind: "nothing_unknown"; operation: Operation | undefined };
+  | { kind: "nothing_unknown"; operation: Operation | undefined }
+  /** Only approvers and the requester may check again. */
+  | { kind: "refused"; reason: "not_approver" | "unverified"; operation: Operation };
 
 export type MoveCause = "requested" | "decision" | "expired" | "withdrawn" | "keys_changed" | "executing";
 
@@ -249,11 +253,12 @@ export interface OperationsEngine {
   request(input: NewOperation): Promise<Operation>;
   approve(id: string, decider: Decider): Promise<DecisionResult>;
   reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult>;
-  cancel(id: string, userId: string): Promise<DecisionResult>;
+  /** Only the requester may cancel. */
+  cancel(teamId: string, id: string, userId: string): Promise<DecisionResult>;
   /** The card could not be posted: close the pending request so it is not left unseen. */
-  withdraw(id: string, byUserId: string): Promise<DecisionResult>;
+  withdraw(teamId: string, id: string, byUserId: string): Promise<DecisionResult>;
   /** Re-reads the evidence for unknown steps and continues the plan if it is now conclusive. */
-  checkAgain(id: string, userId: string): Promise<CheckAgainResult>;
+  checkAgain(id: string, decider: Decider): Promise<CheckAgainResult>;
   get(teamId: string, id: string): Promise<Operation | undefined>;
   /** Newest first. */
   listForRequester(

@@ -1,0 +1,111 @@
+import type { SweepReport } from "./api.ts";
+import { forEachWithConcurrency } from "./concurrency.ts";
+import type { EngineEnv } from "./engine-env.ts";
+import type { PlanDriver } from "./plan-driver.ts";
+
+/**
+ * The periodic sweep: pending requests past their time become expired (and are announced, a
+ * few at a time), plans nobody drives any more are picked up (after a restart, or from a replica
+ * that stopped renewing its claims), and finished requests past retention are deleted. Every
+ * read goes through an index that does not start with the team.
+ */
+export interface Sweeper {
+  start(): void;
+  stop(): void;
+  sweep(): Promise<SweepReport>;
+}
+
+export interface SweepOptions {
+  exclusiveStore: boolean;
+  intervalMs?: number | undefined;
+  retentionMs: number;
+  announceConcurrency?: number | undefined;
+}
+
+const DEFAULT_INTERVAL_MS = 60_000;
+/** Slack's chat.update is Tier 3 (about 50 a minute); a handful at once stays inside it with the client's own queue. */
+const DEFAULT_ANNOUNCE_CONCURRENCY = 8;
+const BATCH = 500;
+const RESUME_BATCH = 100;
+const FAR_FUTURE = new Date("9999-12-31T00:00:00.000Z");
+
+export function createSweeper(env: EngineEnv, driver: PlanDriver, options: SweepOptions): Sweeper {
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const concurrency = options.announceConcurrency ?? DEFAULT_ANNOUNCE_CONCURRENCY;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<SweepReport> | undefined;
+
+  const expire = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const batch = await env.operations.expireDue(BATCH);
+      total += batch.length;
+      await forEachWithConcurrency(batch, concurrency, async (operation) => {
+        await env.audit(operation, "system", "expire", "expired");
+        await env.emit({ type: "request-moved", operation, cause: "expired" });
+      });
+      if (batch.length < BATCH) return total;
+    }
+  };
+
+  const resume = async (atStart: boolean): Promise<number> => {
+    // One process owns a SQLite file: at start, every claim in it is a dead process's.
+    const lapsedBefore = atStart && options.exclusiveStore ? FAR_FUTURE : new Date(env.clock());
+    const ids = await env.operations.listResumable(RESUME_BATCH, lapsedBefore);
+    let resumed = 0;
+    for (const id of ids) {
+      if (driver.driving.has(id)) continue;
+      resumed += 1;
+      env.logger.info({ approval: id }, "resuming a plan nobody was driving");
+      env.background("resume", () => driver.drive(id, { lapsedBefore }));
+    }
+    return resumed;
+  };
+
+  const purge = async (): Promise<number> => {
+    const before = new Date(env.clock() - options.retentionMs);
+    let total = 0;
+    for (;;) {
+      const purged = await env.operations.purgeFinished(before, BATCH);
+      total += purged;
+      if (purged < BATCH) return total;
+    }
+  };
+
+  const sweepOnce = async (atStart: boolean): Promise<SweepReport> => {
+    const expired = await expire();
+    const resumed = env.isStopping() ? 0 : await resume(atStart);
+    const purged = await purge();
+    if (expired + resumed + purged > 0) env.logger.info({ expired, resumed, purged }, "operations swept");
+    return { expired, resumed, purged };
+  };
+
+  let startSweepDone = false;
+  const sweep = (): Promise<SweepReport> => {
+    const atStart = !startSweepDone;
+    startSweepDone = true;
+    running ??= sweepOnce(atStart).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  return {
+    start() {
+      if (timer) return;
+      const tick = () => {
+        env.background("sweep", async () => {
+          await sweep();
+        });
+      };
+      tick();
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+    sweep,
+  };
+}
