@@ -119,8 +119,8 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
   };
 
   /** What stands in the way of a decision on `operation` now, or undefined when it may be made. */
-  const blocked = async (operation: Operation | undefined): Promise<DecisionResult | undefined> => {
-    if (!operation || operation.status !== "pending") return { kind: "late", operation };
+  const blocked = async (operation: Operation): Promise<DecisionResult | undefined> => {
+    if (operation.status !== "pending") return { kind: "late", operation };
     if (operation.expiresAt.getTime() > options.clock()) return undefined;
     const moved = await ops.transition(operation.id, "pending", "expired");
     if (!moved.ok) return { kind: "late", operation: moved.current };
@@ -268,7 +268,7 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
 
     async withdraw(teamId, id, byUserId) {
       const operation = await inTeam(teamId, id);
-      if (!operation || operation.status !== "pending") return { kind: "late", operation };
+      if (operation?.status !== "pending") return { kind: "late", operation };
       const moved = await ops.transition(id, "pending", "cancelled", {
         decidedBy: byUserId,
         note: OPERATION_NOTES.cardNotPosted,
