@@ -1,16 +1,33 @@
-/** Runs `work` over `items` with at most `limit` at once; a rejection is `work`'s to handle. */
-export async function forEachWithConcurrency<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
+/** Runs tasks with at most `limit` at once, the rest queued in order: a shared bound across calls. */
+export interface Limiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export function createLimiter(limit: number): Limiter {
+  const bound = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  let active = 0;
+  const next = () => {
+    if (active >= bound) return;
+    const start = waiting.shift();
+    if (start) {
+      active += 1;
+      start();
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return {
+    run(task) {
+      return new Promise((resolve, reject) => {
+        waiting.push(() => {
+          task()
+            .then(resolve, reject)
+            .finally(() => {
+              active -= 1;
+              next();
+            });
+        });
+        next();
+      });
+    },
+  };
 }

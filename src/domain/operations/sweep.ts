@@ -1,5 +1,5 @@
 import type { SweepReport } from "./api.ts";
-import { forEachWithConcurrency } from "./concurrency.ts";
+import { createLimiter } from "./concurrency.ts";
 import type { EngineEnv } from "./engine-env.ts";
 import type { PlanDriver } from "./plan-driver.ts";
 
@@ -34,16 +34,21 @@ export function createSweeper(env: EngineEnv, driver: PlanDriver, options: Sweep
   const concurrency = options.announceConcurrency ?? DEFAULT_ANNOUNCE_CONCURRENCY;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<SweepReport> | undefined;
+  // Announcing is Slack's pace, not the database's: it runs beside the sweep, a few at a time,
+  // so a large expiry does not hold up resuming plans.
+  const announcing = createLimiter(concurrency);
 
   const expire = async (): Promise<number> => {
     let total = 0;
     for (;;) {
       const batch = await env.operations.expireDue(BATCH);
       total += batch.length;
-      await forEachWithConcurrency(batch, concurrency, async (operation) => {
+      for (const operation of batch) {
         await env.audit(operation, "system", "expire", "expired");
-        await env.emit({ type: "request-moved", operation, cause: "expired" });
-      });
+        env.background("announce", () =>
+          announcing.run(() => env.emit({ type: "request-moved", operation, cause: "expired" })),
+        );
+      }
       if (batch.length < BATCH) return total;
     }
   };
