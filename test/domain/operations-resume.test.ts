@@ -30,6 +30,11 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
     await world?.close();
   });
 
+  async function fresh(): Promise<World> {
+    world = await createWorld(await target.newUrl());
+    return world;
+  }
+
   /** Engine A on its own store, which `kill()` closes: the process is gone. */
   async function doomed(w: World, wrapClient?: (client: CompShareClient, kill: () => void) => CompShareClient) {
     const store: Store = await w.openStore();
@@ -73,7 +78,7 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
 
   for (const [k, kind] of PLAN.slice(0, -1).entries()) {
     it(`finishes the plan without resending when the bot dies after step ${k + 1} (${kind})`, async () => {
-      const w = (world = await createWorld(await target.newUrl()));
+      const w = await fresh();
       const { handle: a, kill } = await doomed(w);
       a.engine.subscribe((event) => {
         if (event.type === "step-changed" && event.step.position === k && event.step.status === "done") kill();
@@ -98,7 +103,7 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
   }
 
   it("reconciles a reinstall that was in flight when the bot died, and never sends a second one", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const { handle: a } = await doomed(w, (client, kill) => ({
       ...client,
       async reinstallInstance(req, opts) {
@@ -126,7 +131,7 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
   });
 
   it("sends a write the dead bot had claimed but not yet sent, exactly once", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const { handle: a, kill } = await doomed(w);
     a.engine.subscribe((event) => {
       if (event.type === "step-changed" && event.step.position === 4 && event.step.status === "running") kill();
@@ -143,7 +148,7 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
   });
 
   it("leaves a live replica's step alone", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     if (w.store.driver === "sqlite") return; // one process per SQLite file: there is no live other replica
     const a = await w.engine({ claimMs: CLAIM_MS });
     const { op } = await reinstallRequest(w, a);
@@ -159,7 +164,7 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
   });
 
   it("picks a paused poll up again after a clean stop and restart", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const a = await w.engine({ store: await w.openStore(), claimMs: CLAIM_MS });
     let stopping: Promise<void> | undefined;
     a.engine.subscribe((event) => {

@@ -22,8 +22,13 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
     await world?.close();
   });
 
+  async function fresh(): Promise<World> {
+    world = await createWorld(await target.newUrl());
+    return world;
+  }
+
   it("expires what is due and announces it with bounded concurrency, each with its audit row", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const handle = await w.engine({ announceConcurrency: 4 });
     const due = 30;
     for (let i = 0; i < due; i += 1) {
@@ -69,7 +74,7 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
   });
 
   it("keeps finished requests for the retention period, then deletes them while the audit log keeps every action", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const handle = await w.engine({ retentionMs: 90 * DAY });
     const instance = w.instance({ State: "Running" });
     const op = await handle.engine.request(
@@ -91,7 +96,7 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
   });
 
   it("carries out an approval the bot stopped before executing (a restart between approve and execute)", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const instance = w.instance({ State: "Running" });
     const a = await w.engine();
     const op = await a.engine.request(w.request({ kind: "stop", targets: [{ instanceId: instance.UHostId }] }));
@@ -105,7 +110,7 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
   });
 
   it("starts sweeping on start and stops on stop", async () => {
-    const w = (world = await createWorld(await target.newUrl()));
+    const w = await fresh();
     const handle = await w.engine({ sweepIntervalMs: 3_600_000 });
     const op = await handle.engine.request(
       w.request({ kind: "reboot", targets: [{ instanceId: "uhost-x" }], ttlMs: 1 }),
