@@ -277,6 +277,42 @@ describe.each(targets)("operations engine on $name", ({ make }) => {
     ).toMatchObject({ kind: "nothing_unknown" });
   });
 
+  it("carries on when a listener throws (a card that cannot be edited does not stop a plan)", async () => {
+    const w = await fresh();
+    const instance = w.instance({ State: "Running" });
+    const handle = await w.engine();
+    handle.engine.subscribe(() => {
+      throw new Error("message_not_found");
+    });
+    const op = await handle.engine.request(
+      w.request({ kind: "stop", targets: [{ instanceId: instance.UHostId }], approval: "none" }),
+    );
+    await handle.engine.idle();
+    expect((await handle.engine.get(TEAM, op.id))?.status).toBe("succeeded");
+    expect(handle.log.text()).toContain("an operation listener failed");
+  });
+
+  it("sends nothing more once the requester's keys are removed mid-plan", async () => {
+    const w = await fresh();
+    const instance = w.instance({ State: "Running" });
+    const handle = await w.engine();
+    handle.engine.subscribe(async (event) => {
+      if (event.type === "step-changed" && event.step.position === 0 && event.step.status === "done") {
+        await w.store.credentials.delete(TEAM, REQUESTER);
+      }
+    });
+    const op = await handle.engine.request(
+      w.request({
+        targets: [{ instanceId: instance.UHostId }],
+        options: { image: { id: w.image() }, stopFirst: true, startAfter: true },
+      }),
+    );
+    const done = await approveAndSettle(handle, op);
+    expect(done.status).toBe("failed");
+    expect(done.steps.find((s) => s.status === "failed")?.result?.problem).toEqual({ code: "keys_removed" });
+    expect(w.mutations(instance.UHostId)).toEqual(["Stop"]);
+  });
+
   it("runs several instances in one request, approved once, each with its own outcome", async () => {
     const w = await fresh();
     const good = w.instance({ State: "Running" });

@@ -73,6 +73,31 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
     expect((await handle.engine.sweep()).expired).toBe(0);
   });
 
+  it("shares one run between concurrent sweeps, and goes on when an announcement fails", async () => {
+    const w = await fresh();
+    const handle = await w.engine();
+    const first = await handle.engine.request(
+      w.request({ kind: "reboot", targets: [{ instanceId: "uhost-a" }], ttlMs: 1 }),
+    );
+    const second = await handle.engine.request(
+      w.request({ kind: "reboot", targets: [{ instanceId: "uhost-b" }], ttlMs: 1 }),
+    );
+    const announced: string[] = [];
+    handle.engine.subscribe((event) => {
+      if (event.type !== "request-moved" || event.cause !== "expired") return;
+      announced.push(event.operation.id);
+      if (event.operation.id === first.id) throw new Error("channel_not_found");
+    });
+    w.clock.advance(1);
+    const [a, b] = await Promise.all([handle.engine.sweep(), handle.engine.sweep()]);
+    await handle.engine.idle();
+    expect(a).toEqual({ expired: 2, resumed: 0, purged: 0 });
+    expect(b).toBe(a);
+    expect(announced.sort()).toEqual([first.id, second.id].sort());
+    expect((await handle.engine.get(TEAM, first.id))?.status).toBe("expired");
+    expect(handle.log.text()).toContain("an operation listener failed");
+  });
+
   it("keeps finished requests for the retention period, then deletes them while the audit log keeps every action", async () => {
     const w = await fresh();
     const handle = await w.engine({ retentionMs: 90 * DAY });

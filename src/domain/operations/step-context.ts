@@ -138,7 +138,7 @@ export async function sendOnce<T extends { requestId?: string | undefined }>(
 }
 
 /** The problem when CompShare surely did nothing, undefined when it may have acted. */
-function definiteRefusal(error: unknown): StepProblem | undefined {
+export function definiteRefusal(error: unknown): StepProblem | undefined {
   if (error instanceof CompShareApiError) {
     return { code: "refused", retCode: error.retCode, message: error.apiMessage };
   }
