@@ -95,12 +95,13 @@ describe("SQLite file", () => {
     }
     const requests = (
       await Promise.all(
-        Array.from({ length: 20 }, (_, u) => store.approvals.listForRequester("T1", `U${u}`, { limit: 500 })),
+        Array.from({ length: 20 }, (_, u) => store.operations.listForRequester("T1", `U${u}`, { limit: 500 })),
       )
     ).flat();
     expect(requests).toHaveLength(iterations);
     for (const r of requests) {
-      expect(r).toMatchObject({ status: "succeeded", decidedBy: "BOSS", outcome: { retCode: 0 } });
+      expect(r).toMatchObject({ status: "succeeded", decidedBy: "BOSS" });
+      expect(r.steps).toMatchObject([{ status: "done", result: { apiRequestId: expect.stringMatching(/^uuid-/) } }]);
     }
     expect(await store.audit.query({ teamId: "T1", limit: 1000 })).toHaveLength(iterations);
     await store.close();
