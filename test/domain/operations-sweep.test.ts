@@ -132,6 +132,10 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
     await b.engine.idle();
     expect((await b.engine.get(TEAM, op.id))?.status).toBe("succeeded");
     expect(w.mutations(instance.UHostId)).toEqual(["Stop"]);
+    const audit = await w.store.audit.query({ teamId: TEAM });
+    expect(audit.map((a) => `${a.action}:${a.result}`)).toEqual(
+      expect.arrayContaining(["stop.resume:approved", "stop.execute:executing", "stop.execute:succeeded"]),
+    );
   });
 
   it("starts sweeping on start and stops on stop", async () => {

@@ -295,6 +295,7 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
       if (after?.status === "unknown" && !after.steps.some((step) => step.status === "unknown")) {
         const moved = await ops.transition(id, "unknown", "executing");
         if (moved.ok) {
+          await env.audit(moved.operation, decider.userId, "execute", "executing");
           await emit({ type: "request-moved", operation: moved.operation, cause: "executing" });
           env.background("drive", () => driver.drive(id));
         }

@@ -32,6 +32,7 @@ export function createPlanDriver(env: EngineEnv): PlanDriver {
       if (operation?.status === "approved") {
         const moved = await env.operations.transition(requestId, "approved", "executing");
         if (moved.ok) {
+          await env.audit(moved.operation, "system", "execute", "executing");
           await env.emit({ type: "request-moved", operation: moved.operation, cause: "executing" });
         }
         operation = moved.ok ? moved.operation : moved.current;

@@ -62,6 +62,8 @@ export function createSweeper(env: EngineEnv, driver: PlanDriver, options: Sweep
       if (driver.driving.has(id)) continue;
       resumed += 1;
       env.logger.info({ approval: id }, "resuming a plan nobody was driving");
+      const operation = await env.operations.get(id);
+      if (operation) await env.audit(operation, "system", "resume", operation.status);
       env.background("resume", () => driver.drive(id, { lapsedBefore }));
     }
     return resumed;
