@@ -1,13 +1,23 @@
 import type { Dispatcher } from "undici";
 import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
+import { accountFor } from "./domain/accounts.ts";
+import { createOperationsEngine, type EngineOptions } from "./domain/operations/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import { startSimulator } from "./simulator/simulator.ts";
-import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPolicy } from "./slack/app.ts";
+import {
+  createSlackBot,
+  createWebClients,
+  PRODUCTION_WEB_CLIENT,
+  type SlackBot,
+  type WebClientPolicy,
+} from "./slack/app.ts";
 import { createReinstallKit } from "./slack/flows/reinstall-kit.ts";
 import { createLocaleResolver } from "./slack/i18n/locale-resolver.ts";
 import { InFlight } from "./slack/in-flight.ts";
 import { createMetrics } from "./slack/metrics.ts";
+import { createOperationAnnouncer } from "./slack/operation-announcer.ts";
+import { createOperationFollowers } from "./slack/operation-followers.ts";
 import { createResponseUrlPoster } from "./slack/response-url.ts";
 import type { BotServices } from "./slack/services.ts";
 import { openStore } from "./store/open-store.ts";
@@ -25,6 +35,10 @@ export interface StartBotOptions {
   /** Each CompShare call's overall deadline; the client's default (15 s) when omitted. Tests shorten it. */
   compshareDeadlineMs?: number;
   drainTimeoutMs?: number;
+  /** Engine settings tests shorten (sweep interval, step deadlines, claim time). */
+  engine?: Partial<Pick<EngineOptions, "sweepIntervalMs" | "claimMs" | "deadlines" | "sleep" | "retentionMs">>;
+  /** At most one edit per card this often (2 s by default). */
+  cardEditIntervalMs?: number;
 }
 
 export interface RunningBot {
@@ -88,6 +102,25 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     closers.push(() => responseUrls.close());
 
+    const inFlight = new InFlight();
+    const locales = createLocaleResolver({
+      client: { users: { info: (args) => requireSlack().app.client.users.info(args) } },
+      fallback: config.defaultLocale,
+      clock,
+      logger,
+    });
+    const webClients = createWebClients(config, options.webClient ?? PRODUCTION_WEB_CLIENT);
+    const operations = createOperationsEngine({
+      operations: store.operations,
+      audit: store.audit,
+      accountFor: (teamId, userId) => accountFor(store, compshare, teamId, userId),
+      clock,
+      logger,
+      allowSelfApproval: config.approval.allowSelfApproval,
+      exclusiveStore: store.driver === "sqlite",
+      track: (work) => inFlight.track(work),
+      ...options.engine,
+    });
     const services: BotServices = {
       config,
       logger,
@@ -97,15 +130,20 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       clock,
       metrics,
       sandboxKeys: sandbox && { publicKey: sandbox.demoAccount.publicKey, privateKey: sandbox.demoAccount.privateKey },
-      inFlight: new InFlight(),
+      inFlight,
       responseUrls,
       reinstall: createReinstallKit({ config, clock, logger }),
-      locales: createLocaleResolver({
-        client: { users: { info: (args) => requireSlack().app.client.users.info(args) } },
-        fallback: config.defaultLocale,
+      locales,
+      operations,
+      followers: createOperationFollowers(logger),
+      announcer: createOperationAnnouncer({
+        services: { config, locales, logger },
+        cardClient: webClients.card,
+        client: webClients.general,
         clock,
-        logger,
+        ...(options.cardEditIntervalMs !== undefined ? { minIntervalMs: options.cardEditIntervalMs } : {}),
       }),
+      cardClient: webClients.card,
     };
     const bot = createSlackBot({
       services,

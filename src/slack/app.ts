@@ -1,20 +1,32 @@
 import type { Server } from "node:http";
-import { App, HTTPReceiver, type LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
+import { App, HTTPReceiver, type LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { boltLevelFor, toBoltLogger } from "../log.ts";
 import { commandLabel, commandLocaleWait, handleCompshareCommand } from "./commands/compshare-command.ts";
 import { handleAppHomeOpened } from "./events/home.ts";
 import { operationalRoutes, portOf, serveRoutes } from "./http-routes.ts";
+import { handleCheckAgain, handleDecisionClick, handleRejectSubmit } from "./interactions/decisions.ts";
 import { handleHomeList, handleImageMenu, handleListPage, imageMenuLabel } from "./interactions/image-lists.ts";
+import { answerImageOptions } from "./interactions/image-picker-options.ts";
 import { imageUpdateListeners } from "./interactions/image-update.ts";
+import {
+  handleInstanceOp,
+  handleInstancePage,
+  handleInstanceReinstall,
+  instanceOpLabel,
+} from "./interactions/instances.ts";
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
-import { type ReinstallHandle, registerReinstall } from "./interactions/reinstall.ts";
+import { handleHomeRequest } from "./interactions/reinstall.ts";
+import { handleFormRefresh, handleRequestSubmit } from "./interactions/reinstall-form.ts";
 import type { BotServices } from "./services.ts";
-import { onClick, onCommand, onHomeOpened, onSubmit } from "./surfaces.ts";
+import { onClick, onCommand, onHomeOpened, onOptions, onSubmit } from "./surfaces.ts";
 import { HOME_ACTIONS } from "./views/home.ts";
 import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
 import { ACTION_IMAGE_MENU, ACTION_LIST_PAGE } from "./views/image-list.ts";
 import { PICKER_ACTION, UPDATE_CALLBACK } from "./views/image-update-modal.ts";
+import { INSTANCE_ACTIONS } from "./views/instances.ts";
 import { LOGIN_CALLBACK } from "./views/keys.ts";
+import { OPERATION_ACTIONS } from "./views/operation-card.ts";
+import { REINSTALL_ACTIONS, REINSTALL_CALLBACK, REJECT_CALLBACK } from "./views/reinstall-modal.ts";
 
 export interface WebClientPolicy {
   /** Retries on 5xx and network errors; Slack's client would otherwise retry for ~30 minutes. */
@@ -34,8 +46,6 @@ export interface SlackBotOptions {
 
 export interface SlackBot {
   readonly app: App;
-  /** Expiry and restart sweeps of reinstall requests; started with the app, stopped with it. */
-  readonly housekeeping: ReinstallHandle["housekeeping"];
   /** Connects (auth.test), listens, and resolves with the port health and Slack requests are served on. */
   start(port: number): Promise<{ port: number }>;
   /** Stops taking requests, lets in-flight work finish (bounded), then stops the receiver. */
@@ -84,26 +94,31 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     // Bolt's conversation store keeps per-channel state the bot never reads, at a cost on every event.
     convoStore: false,
   });
-  const { housekeeping } = register(app, services);
+  register(app, services);
+  const unsubscribe = services.operations.subscribe(async (event) => {
+    await services.followers.hear(event);
+    await services.announcer.hear(event);
+  });
 
   return {
     app,
-    housekeeping,
     async start(port) {
       await app.init();
       if (receiver instanceof HTTPReceiver) {
         const server = (await app.start(port)) as unknown as Server;
-        housekeeping.start();
+        services.operations.start();
         return { port: portOf(server) };
       }
       await app.start();
       healthServer = await serveRoutes(routes, port);
-      housekeeping.start();
+      services.operations.start();
       return { port: portOf(healthServer) };
     },
     async stop() {
       stopping = true;
-      housekeeping.stop();
+      await services.operations.stop();
+      unsubscribe();
+      await services.announcer.drain();
       const drained = await services.inFlight.drain(options.drainTimeoutMs ?? 20_000);
       if (!drained) services.logger.warn({ inFlight: services.inFlight.count }, "stopping with work still in flight");
       await app.stop();
@@ -116,7 +131,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
 }
 
 /** Every listener, each in the frame of its surface (surfaces.ts). */
-function register(app: App, services: BotServices): ReinstallHandle {
+function register(app: App, services: BotServices): void {
   const inMessage = { kind: "message" } as const;
   app.command(
     "/compshare",
@@ -150,11 +165,85 @@ function register(app: App, services: BotServices): ReinstallHandle {
   app.options(PICKER_ACTION, update.options);
   app.action(PICKER_ACTION, update.pick);
   app.view(UPDATE_CALLBACK, update.submit);
-  const reinstall = registerReinstall(app, services);
+
+  // Journeys 4–5 and 8: reinstall plans, their cards, and instances.
+  const inModal = { kind: "log" } as const;
+  // No waiting for users.info here: the options must be back within Slack's 3 s.
+  app.options(REINSTALL_ACTIONS.image, onOptions(services, { what: "image_options" }, answerImageOptions));
+  for (const id of [REINSTALL_ACTIONS.instance, REINSTALL_ACTIONS.image]) {
+    app.action(id, onClick(services, { what: "reinstall_form", errors: inModal }, handleFormRefresh));
+  }
+  app.view(
+    REINSTALL_CALLBACK,
+    onSubmit(services, { what: "reinstall_request", title: (m) => m.reinstall.submitted.title }, handleRequestSubmit),
+  );
+  for (const verdict of ["approve", "reject", "cancel"] as const) {
+    app.action(
+      OPERATION_ACTIONS[verdict],
+      onClick(
+        services,
+        { what: `approval_${verdict}`, errors: inMessage, ...(verdict === "reject" ? { localeWaitMs: 800 } : {}) },
+        handleDecisionClick(verdict),
+      ),
+    );
+  }
+  app.view(
+    REJECT_CALLBACK,
+    onSubmit(services, { what: "approval_reject", title: (m) => m.reinstall.reject.title }, handleRejectSubmit),
+  );
+  app.action(
+    OPERATION_ACTIONS.checkAgain,
+    onClick(services, { what: "check_again", errors: inMessage }, handleCheckAgain),
+  );
+  app.action(
+    HOME_ACTIONS.reinstall,
+    onClick(
+      services,
+      {
+        what: "home_reinstall",
+        localeWaitMs: 800,
+        errors: { kind: "new-modal", title: (m) => m.reinstall.modal.title },
+      },
+      handleHomeRequest,
+    ),
+  );
+  app.action(
+    new RegExp(`^${INSTANCE_ACTIONS.opPrefix}`),
+    onClick(services, { what: instanceOpLabel, errors: inMessage }, handleInstanceOp),
+  );
+  app.action(
+    new RegExp(`^${INSTANCE_ACTIONS.page}_`),
+    onClick(services, { what: "instances_page", errors: inMessage }, handleInstancePage),
+  );
+  app.action(
+    INSTANCE_ACTIONS.reinstall,
+    onClick(services, { what: "instance_reinstall", localeWaitMs: 800, errors: inMessage }, handleInstanceReinstall),
+  );
 
   // The backstop: the frame reports handlers' failures; anything reaching here is a bug in wiring.
   app.error(async (error) => {
     services.logger.error({ err: error }, "unhandled error in a Slack listener");
   });
-  return reinstall;
+}
+
+/**
+ * The clients the bot's own announcements use, outside Bolt: `general` with the deliberate retry
+ * policy (DMs, permalinks), and `card` with no retries and 429s rejected (card-delivery.ts).
+ */
+export function createWebClients(
+  config: BotServices["config"],
+  policy: WebClientPolicy,
+): { general: webApi.WebClient; card: webApi.WebClient } {
+  const base = { slackApiUrl: config.slack.apiUrl, timeout: policy.timeoutMs };
+  return {
+    general: new webApi.WebClient(config.slack.botToken, {
+      ...base,
+      retryConfig: { retries: policy.retries, factor: 2, minTimeout: 500, maxTimeout: 4000, randomize: true },
+    }),
+    card: new webApi.WebClient(config.slack.botToken, {
+      ...base,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    }),
+  };
 }

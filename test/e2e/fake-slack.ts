@@ -54,6 +54,8 @@ export const FAKE_BOT_ID = "B0BOT0001";
 interface ScriptedFailure {
   failure: SlackFailure;
   remaining: number;
+  /** Only calls whose arguments match fail (e.g. one channel); every call when absent. */
+  when?: ((args: Record<string, unknown>) => boolean) | undefined;
 }
 
 interface StoredView {
@@ -122,10 +124,10 @@ export class FakeSlack {
     return `${this.#url}files/${fileId}`;
   }
 
-  /** The next `times` calls of `method` fail as described. */
-  fail(method: string, failure: SlackFailure, times = 1): void {
+  /** The next `times` calls of `method` (those `when` accepts) fail as described. */
+  fail(method: string, failure: SlackFailure, times = 1, when?: (args: Record<string, unknown>) => boolean): void {
     const list = this.#failures.get(method) ?? [];
-    list.push({ failure, remaining: times });
+    list.push({ failure, remaining: times, when });
     this.#failures.set(method, list);
   }
 
@@ -214,7 +216,7 @@ export class FakeSlack {
     this.calls.push({ method, args, token, at: Date.now() });
     this.#notify();
 
-    const failure = this.#takeFailure(method);
+    const failure = this.#takeFailure(method, args);
     if (failure) {
       if (failure.kind === "status") {
         res.writeHead(failure.status, { "content-type": "text/plain" }).end("upstream trouble");
@@ -230,12 +232,13 @@ export class FakeSlack {
     json(res, this.#answer(method, args));
   }
 
-  #takeFailure(method: string): SlackFailure | undefined {
+  #takeFailure(method: string, args: Record<string, unknown>): SlackFailure | undefined {
     const list = this.#failures.get(method);
-    const next = list?.[0];
+    const index = list?.findIndex((scripted) => scripted.when === undefined || scripted.when(args)) ?? -1;
+    const next = list?.[index];
     if (!list || !next) return undefined;
     next.remaining -= 1;
-    if (next.remaining <= 0) list.shift();
+    if (next.remaining <= 0) list.splice(index, 1);
     return next.failure;
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningBot, startBot } from "../../src/bot.ts";
+import { type RunningBot, type StartBotOptions, startBot } from "../../src/bot.ts";
 import { parseConfig } from "../../src/config.ts";
 import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
 import type { WebClientPolicy } from "../../src/slack/app.ts";
@@ -47,6 +47,12 @@ export interface HarnessOptions {
   webClient?: WebClientPolicy;
   /** Each CompShare call's deadline, to reach a timeout without waiting the production 15 s. */
   compshareDeadlineMs?: number;
+  /** How long the rig's own simulator takes per instance operation; instant (0) unless a test wants to watch. */
+  opSeconds?: number;
+  /** Engine settings (poll sleeps, deadlines, claim time) a test shortens. */
+  engine?: StartBotOptions["engine"];
+  /** At most one card edit this often; the production 2 s unless a test needs it faster. */
+  cardEditIntervalMs?: number;
 }
 
 export const ALICE: Actor = { userId: "U0ALICE01", teamId: FAKE_TEAM_ID, channelId: "C0WORK001" };
@@ -55,7 +61,7 @@ export const WEI: Actor = { userId: "U0WEI0001", teamId: FAKE_TEAM_ID, channelId
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const slack = options.slack ?? (await FakeSlack.start());
-  const sim = options.sim ?? (await startSimulator({ port: 0 }));
+  const sim = options.sim ?? (await startSimulator({ port: 0, opSeconds: options.opSeconds ?? 0 }));
   for (const [userId, locale] of Object.entries({
     [ALICE.userId]: "en-US",
     [BOB.userId]: "en-GB",
@@ -92,6 +98,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     drainTimeoutMs: 5_000,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.compshareDeadlineMs !== undefined ? { compshareDeadlineMs: options.compshareDeadlineMs } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.cardEditIntervalMs !== undefined ? { cardEditIntervalMs: options.cardEditIntervalMs } : {}),
   });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const send = new SlackSender(baseUrl, signingSecret, slack);
@@ -112,22 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!options.slack) await slack.close();
       await rm(dataDir, { recursive: true, force: true });
     },
-    async login(actor, keys = sim.demoAccount) {
-      const response = await send.submitView(actor, {
-        callback_id: LOGIN_CALLBACK,
-        values: {
-          [LOGIN_BLOCKS.publicKey]: { [LOGIN_ACTION]: { type: "plain_text_input", value: keys.publicKey } },
-          [LOGIN_BLOCKS.privateKey]: { [LOGIN_ACTION]: { type: "plain_text_input", value: keys.privateKey } },
-          [LOGIN_BLOCKS.region]: { [LOGIN_ACTION]: { type: "plain_text_input", value: "cn-wlcb" } },
-          [LOGIN_BLOCKS.zone]: { [LOGIN_ACTION]: { type: "plain_text_input", value: "cn-wlcb-01" } },
-          [LOGIN_BLOCKS.projectId]: { [LOGIN_ACTION]: { type: "plain_text_input", value: null } },
-        },
-      });
-      const body = response.json() as { response_action?: string };
-      if (response.status !== 200 || body.response_action !== "update") {
-        throw new Error(`login failed: ${response.status} ${response.text}`);
-      }
-    },
+    login: (actor, keys = sim.demoAccount) => linkKeys(send, actor, keys),
     async databaseBytes() {
       const files = (await readdir(dataDir)).filter((f) => f.startsWith("bot.sqlite"));
       return Buffer.concat(await Promise.all(files.map((f) => readFile(join(dataDir, f)))));
@@ -142,4 +135,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 export function everythingSentToSlack(slack: FakeSlack): string {
   const calls = slack.calls.map(({ method, args: { token: _token, ...args } }) => ({ method, args }));
   return JSON.stringify({ calls, responses: slack.responses });
+}
+
+/** Links a key pair to a Slack user through the real login modal's submission. */
+export async function linkKeys(
+  send: SlackSender,
+  actor: Actor,
+  keys: { publicKey: string; privateKey: string },
+): Promise<void> {
+  const response = await send.submitView(actor, {
+    callback_id: LOGIN_CALLBACK,
+    values: {
+      [LOGIN_BLOCKS.publicKey]: { [LOGIN_ACTION]: { type: "plain_text_input", value: keys.publicKey } },
+      [LOGIN_BLOCKS.privateKey]: { [LOGIN_ACTION]: { type: "plain_text_input", value: keys.privateKey } },
+      [LOGIN_BLOCKS.region]: { [LOGIN_ACTION]: { type: "plain_text_input", value: "cn-wlcb" } },
+      [LOGIN_BLOCKS.zone]: { [LOGIN_ACTION]: { type: "plain_text_input", value: "cn-wlcb-01" } },
+      [LOGIN_BLOCKS.projectId]: { [LOGIN_ACTION]: { type: "plain_text_input", value: null } },
+    },
+  });
+  const body = response.json() as { response_action?: string };
+  if (response.status !== 200 || body.response_action !== "update") {
+    throw new Error(`login failed: ${response.status} ${response.text}`);
+  }
 }

@@ -1,7 +1,10 @@
 import { expect } from "vitest";
-import { APPROVAL_ACTIONS, APPROVAL_ACTIONS_BLOCK } from "../../src/slack/views/approval-card.ts";
+import type { Operation, RequestStatus } from "../../src/domain/operations/index.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
+import { OPERATION_ACTIONS, OPERATION_ACTIONS_BLOCK } from "../../src/slack/views/operation-card.ts";
 import {
+  PLAN_OPTIONS,
+  planBlockId,
   REINSTALL_ACTIONS,
   REINSTALL_BLOCKS,
   REINSTALL_CALLBACK,
@@ -9,7 +12,6 @@ import {
   REJECT_BLOCK,
   REJECT_CALLBACK,
 } from "../../src/slack/views/reinstall-modal.ts";
-import type { ApprovalRequest } from "../../src/store/types.ts";
 import { FAKE_TEAM_ID } from "./fake-slack.ts";
 import type { Harness } from "./harness.ts";
 import type { Actor, SlackHttpResponse } from "./slack-requests.ts";
@@ -51,43 +53,70 @@ export function platformImageNamed(h: Harness, name: string) {
   return found;
 }
 
-export function requestValues(instanceId: string, imageId: string, reason: string, imageText = imageId) {
+/** The plan options ticked in the form; none unless a test says so (the old one-step reinstall). */
+export interface PlanChoice {
+  stopFirst?: boolean;
+  startAfter?: boolean;
+  snapshotName?: string;
+}
+
+export interface RequestInput extends PlanChoice {
+  instanceId?: string;
+  instanceIds?: string[];
+  imageId: string;
+  reason: string;
+  viewId?: string;
+}
+
+function idsOf(input: Pick<RequestInput, "instanceId" | "instanceIds">): string[] {
+  return input.instanceIds ?? (input.instanceId ? [input.instanceId] : []);
+}
+
+export function requestValues(input: RequestInput, imageText = input.imageId) {
+  const chosen = [
+    ...(input.stopFirst ? [PLAN_OPTIONS.stopFirst] : []),
+    ...(input.startAfter ? [PLAN_OPTIONS.startAfter] : []),
+    ...(input.snapshotName !== undefined ? [PLAN_OPTIONS.snapshot] : []),
+  ];
   return {
-    [REINSTALL_BLOCKS.instance]: { [REINSTALL_ACTIONS.instance]: { type: "plain_text_input", value: instanceId } },
+    [REINSTALL_BLOCKS.instance]: {
+      [REINSTALL_ACTIONS.instance]: { type: "plain_text_input", value: idsOf(input).join(" ") },
+    },
     [REINSTALL_BLOCKS.image]: {
       [REINSTALL_ACTIONS.image]: {
         type: "external_select",
-        selected_option: { text: { type: "plain_text", text: imageText }, value: imageId },
+        selected_option: { text: { type: "plain_text", text: imageText }, value: input.imageId },
       },
     },
-    [REINSTALL_BLOCKS.reason]: { [REINSTALL_ACTIONS.reason]: { type: "plain_text_input", value: reason } },
+    [planBlockId({ stopFirst: true, startAfter: true })]: {
+      [REINSTALL_ACTIONS.plan]: {
+        type: "checkboxes",
+        selected_options: chosen.map((value) => ({ text: { type: "plain_text", text: value }, value })),
+      },
+    },
+    [REINSTALL_BLOCKS.snapshotName]: {
+      [REINSTALL_ACTIONS.snapshotName]: { type: "plain_text_input", value: input.snapshotName ?? "backup" },
+    },
+    [REINSTALL_BLOCKS.reason]: { [REINSTALL_ACTIONS.reason]: { type: "plain_text_input", value: input.reason } },
   };
 }
 
-export function submitRequest(
-  h: Harness,
-  actor: Actor,
-  input: { instanceId: string; imageId: string; reason: string; viewId?: string },
-): Promise<SlackHttpResponse> {
+export function submitRequest(h: Harness, actor: Actor, input: RequestInput): Promise<SlackHttpResponse> {
   return h.send.submitView(actor, {
     id: input.viewId ?? `VREQ${Math.random().toString(36).slice(2, 8)}`,
     callback_id: REINSTALL_CALLBACK,
     private_metadata: "{}",
-    values: requestValues(input.instanceId, input.imageId, input.reason),
+    values: requestValues(input),
   });
 }
 
 /** Submits the form and waits for the card; returns where it is and the request's id. */
-export async function requestReinstall(
-  h: Harness,
-  actor: Actor,
-  input: { instanceId: string; imageId: string; reason: string },
-): Promise<PostedCard> {
+export async function requestReinstall(h: Harness, actor: Actor, input: RequestInput): Promise<PostedCard> {
   const before = h.slack.callsTo("chat.postMessage").length;
   const response = await submitRequest(h, actor, input);
   expect(response.status).toBe(200);
   expect((response.json() as { response_action?: string }).response_action).toBe("update");
-  return cardFor(h, input.instanceId, before);
+  return cardFor(h, idsOf(input)[0] ?? "", before);
 }
 
 /** The card posted for an instance (after the first `skip` postMessage calls): its id from the buttons, its ts from the channel. */
@@ -106,7 +135,7 @@ export async function cardFor(h: Harness, instanceId: string, skip = 0): Promise
   );
   const ts = key.split("/")[1] ?? "";
   // The bot stores where the card is right after posting it; tests act on the card only after that.
-  await until(async () => (await h.bot.services.store.approvals.get(requestId))?.messageTs === ts);
+  await until(async () => (await h.bot.services.operations.get(FAKE_TEAM_ID, requestId))?.messageTs === ts);
   return { requestId, channel: APPROVAL_CHANNEL, ts };
 }
 
@@ -119,10 +148,10 @@ export async function until(condition: () => Promise<boolean>, timeoutMs = 10_00
   }
 }
 
-export function clickCard(h: Harness, actor: Actor, card: PostedCard, verdict: keyof typeof APPROVAL_ACTIONS) {
+export function clickCard(h: Harness, actor: Actor, card: PostedCard, verdict: keyof typeof OPERATION_ACTIONS) {
   return h.send.clickInMessage(
     actor,
-    { action_id: APPROVAL_ACTIONS[verdict], value: card.requestId, block_id: APPROVAL_ACTIONS_BLOCK },
+    { action_id: OPERATION_ACTIONS[verdict], value: card.requestId, block_id: OPERATION_ACTIONS_BLOCK },
     { channelId: card.channel, ts: card.ts },
   );
 }
@@ -160,8 +189,8 @@ export function cardNow(h: Harness, card: PostedCard): Record<string, unknown> {
   return message;
 }
 
-export async function storedRequest(h: Harness, requestId: string): Promise<ApprovalRequest> {
-  const request = await h.bot.services.store.approvals.get(requestId);
+export async function storedRequest(h: Harness, requestId: string): Promise<Operation> {
+  const request = await h.bot.services.operations.get(FAKE_TEAM_ID, requestId);
   if (!request) throw new Error(`no request ${requestId}`);
   return request;
 }
@@ -170,9 +199,10 @@ export async function storedRequest(h: Harness, requestId: string): Promise<Appr
 export async function settled(
   h: Harness,
   requestId: string,
-  statuses: ApprovalRequest["status"][],
-): Promise<ApprovalRequest> {
-  await until(async () => statuses.includes((await storedRequest(h, requestId)).status));
+  statuses: RequestStatus[],
+  timeoutMs = 10_000,
+): Promise<Operation> {
+  await until(async () => statuses.includes((await storedRequest(h, requestId)).status), timeoutMs);
   return storedRequest(h, requestId);
 }
 
@@ -186,4 +216,13 @@ export function dmsTo(h: Harness, userId: string): string[] {
 
 export function reinstallCalls(h: Harness) {
   return h.sim.requests.filter((r) => r.action === "ReinstallCompShareInstance");
+}
+
+export function simCalls(h: Harness, action: string) {
+  return h.sim.requests.filter((r) => r.action === action);
+}
+
+/** Every chat.update of one card, oldest first. */
+export function cardEdits(h: Harness, card: PostedCard) {
+  return h.slack.callsTo("chat.update").filter((c) => c.args.channel === card.channel && c.args.ts === card.ts);
 }

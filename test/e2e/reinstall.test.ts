@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WITHDRAWN_NOTE } from "../../src/domain/reinstall-outcome.ts";
+import { OPERATION_NOTES } from "../../src/domain/operations/index.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
-import { REINSTALL_ACTIONS, REINSTALL_BLOCKS, REINSTALL_CALLBACK } from "../../src/slack/views/reinstall-modal.ts";
+import {
+  PLAN_OPTIONS,
+  REINSTALL_ACTIONS,
+  REINSTALL_BLOCKS,
+  REINSTALL_CALLBACK,
+} from "../../src/slack/views/reinstall-modal.ts";
 import { ALICE, BOB, everythingSentToSlack, type Harness, startHarness, WEI } from "./harness.ts";
 import {
   APPROVAL_CHANNEL,
@@ -37,7 +42,17 @@ let h: Harness;
 let image: { id: string; name: string };
 
 beforeAll(async () => {
-  h = await startHarness({ env: REINSTALL_ENV, users: REINSTALL_USERS, clock });
+  h = await startHarness({
+    env: REINSTALL_ENV,
+    users: REINSTALL_USERS,
+    clock,
+    // A locked instance is waited for within the step's deadline; short here so the test sees the end of it.
+    engine: {
+      deadlines: { reinstall: 1_500 },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 100))),
+    },
+    cardEditIntervalMs: 50,
+  });
   h.slack.usergroups.set(LEADS_GROUP, [CAROL.userId]);
   await h.login(ALICE);
   await h.login(WEI);
@@ -133,7 +148,7 @@ describe("asking for a reinstall", () => {
     expect(text(await ask(last?.CompShareImageId ?? ""))).toContain(last?.CompShareImageId);
   });
 
-  it("checks the instance on Enter and warns when it is not Stopped", async () => {
+  it("checks the instance on Enter and plans a stop first and a start after when it is Running", async () => {
     const running = freshInstance({ State: "Running" });
     const before = h.slack.callsTo("views.update").length;
     await h.send.clickInView(
@@ -144,7 +159,7 @@ describe("asking for a reinstall", () => {
         hash: "h1",
         callback_id: REINSTALL_CALLBACK,
         private_metadata: "{}",
-        values: requestValues(running.UHostId, image.id, ""),
+        values: requestValues({ instanceId: running.UHostId, imageId: image.id, reason: "" }),
       },
     );
     const update = await h.slack.waitFor(() =>
@@ -155,7 +170,13 @@ describe("asking for a reinstall", () => {
     );
     expect(update.args.hash).toBe("h1");
     expect(text(update.args.view)).toContain("Running");
-    expect(text(update.args.view)).toContain("stop it before an approver approves");
+    const plan = (
+      update.args.view as { blocks: { block_id?: string; element?: { initial_options?: { value: string }[] } }[] }
+    ).blocks.find((b) => b.block_id?.startsWith("reinstall_plan"));
+    expect(plan?.element?.initial_options?.map((o) => o.value)).toEqual([
+      PLAN_OPTIONS.stopFirst,
+      PLAN_OPTIONS.startAfter,
+    ]);
   });
 
   it("puts format errors inline, next to the field to fix", async () => {
@@ -176,7 +197,7 @@ describe("asking for a reinstall", () => {
     });
     const body = response.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe("errors");
-    expect(body.errors[REINSTALL_BLOCKS.instance]).toContain("None of your instances");
+    expect(body.errors[REINSTALL_BLOCKS.instance]).toContain("Your keys see no instance");
     expect(body.errors[REINSTALL_BLOCKS.image]).toContain("not among");
   });
 
@@ -213,7 +234,6 @@ describe("approve, in English", () => {
       "Stopped",
       image.name,
       image.id,
-      "System",
       "cn-wlcb-01",
       "CUDA upgrade",
     ]) {
@@ -251,17 +271,15 @@ describe("approve, in English", () => {
     expect(calls[0]?.params.CompShareImageId).toBe(image.id);
     expect(h.sim.state.getInstance(box.UHostId)?.CompShareImageId).toBe(image.id);
 
-    const shown = await waitForCard(card, "CompShare accepted the reinstall");
+    const shown = await waitForCard(card, "Every step is done");
     expect(text(shown)).toContain(`Approved by <@${BOB.userId}>`);
-    expect(text(shown)).toContain(calls[0]?.requestId);
+    expect(text(shown)).toContain("now *Stopped*");
     expect(text(shown)).not.toContain("approval_approve");
     expect(checkBlockKit(shown, "message")).toEqual([]);
-    const dm = await waitForDm(ALICE.userId, "CompShare accepted the reinstall");
+    const dm = await waitForDm(ALICE.userId, "Every step is done");
     expect(dm).toContain(box.Name);
     const audit = await h.bot.services.store.audit.query({ teamId: ALICE.teamId ?? "" });
-    expect(audit.map((a) => `${a.action}:${a.result}`)).toEqual(
-      expect.arrayContaining(["reinstall.request:pending", "reinstall.execute:succeeded"]),
-    );
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["reinstall.request", "reinstall.approve"]));
   });
 
   it("answers a late click on a decided card with who decided and when, and changes nothing", async () => {
@@ -294,7 +312,7 @@ describe("approve, in Chinese", () => {
     // CAROL is an approver through the user group.
     await clickCard(h, CAROL, card, "approve");
     expect((await settled(h, card.requestId, ["succeeded", "failed", "unknown"])).status).toBe("succeeded");
-    const dm = await waitForDm(WEI.userId, "优云智算已受理重装");
+    const dm = await waitForDm(WEI.userId, "所有步骤已完成");
     expect(dm).toContain(`<@${CAROL.userId}>`);
   });
 });
@@ -325,7 +343,7 @@ describe("reject and cancel", () => {
     expect(await waitForDm(ALICE.userId, "Rejected by")).toContain("not now");
     const stored = await storedRequest(h, card.requestId);
     expect(stored).toMatchObject({ status: "rejected", decidedBy: BOB.userId, note: "not now <!channel> *urgent*" });
-    expect(reinstallCalls(h).filter((r) => r.params.UHostId === stored.instanceId)).toHaveLength(0);
+    expect(reinstallCalls(h).filter((r) => r.params.UHostId === stored.targets[0]?.instanceId)).toHaveLength(0);
   });
 
   it("lets only the requester cancel, and a cancelled request cannot be approved", async () => {
@@ -379,33 +397,43 @@ describe("failures end in clear words and a consistent state", () => {
     const done = await settled(h, card.requestId, ["succeeded", "failed", "unknown"]);
     expect(done.status).toBe("failed");
     const call = reinstallCalls(h).find((r) => r.params.UHostId === instance.UHostId);
-    const shown = text(await waitForCard(card, "reinstall failed"));
+    const shown = text(await waitForCard(card, "the plan stopped at a failed step"));
     expect(shown).toContain("Stop it first");
     expect(shown).toContain(`RetCode ${call?.retCode}`);
     expect(shown).toContain(call?.requestId);
-    expect(await waitForDm(ALICE.userId, "Stop it first")).toContain(instance.Name);
+    expect(await waitForDm(ALICE.userId, "failed step")).toContain(instance.Name);
   });
 
-  it("an instance under the 10-minute operation lock: failed, try after it ends", async () => {
+  it("an instance under the 10-minute operation lock: waited for within the deadline, then failed, try after it ends", async () => {
     const instance = freshInstance();
-    const first = await newRequest(ALICE, instance);
-    await clickCard(h, BOB, first.card, "approve");
-    expect((await settled(h, first.card.requestId, ["succeeded", "failed", "unknown"])).status).toBe("succeeded");
-    const second = await newRequest(ALICE, instance, "once more");
-    await clickCard(h, BOB, second.card, "approve");
-    expect((await settled(h, second.card.requestId, ["succeeded", "failed", "unknown"])).status).toBe("failed");
-    const shown = text(await waitForCard(second.card, "reinstall failed"));
+    const { card } = await newRequest(ALICE, instance, "once more");
+    h.sim.faults.inject(
+      { kind: "retcode", retCode: 226695, message: "InstanceOperationInProgress: another operation holds the lock" },
+      { actions: ["ReinstallCompShareInstance"] },
+    );
+    try {
+      await clickCard(h, BOB, card, "approve");
+      expect((await settled(h, card.requestId, ["succeeded", "failed", "unknown"])).status).toBe("failed");
+    } finally {
+      h.sim.faults.clear();
+    }
+    const shown = text(await waitForCard(card, "the plan stopped at a failed step"));
     expect(shown).toContain("Another operation is in progress on this instance");
+    // A definite refusal: tried again within the deadline, never once it had passed.
+    expect(reinstallCalls(h).filter((r) => r.params.UHostId === instance.UHostId).length).toBeGreaterThanOrEqual(1);
   });
 
-  it("the requester removed their keys before approval: failed, nothing sent", async () => {
+  it("the requester removed their keys before approval: closed, nothing sent, the approver told why", async () => {
     const { card, instance } = await newRequest();
     const { responseId } = await h.send.command("logout", ALICE);
     await h.slack.waitFor(() => h.slack.responsesTo(responseId).length > 0);
     try {
-      await clickCard(h, BOB, card, "approve");
-      expect((await settled(h, card.requestId, ["succeeded", "failed", "unknown"])).status).toBe("failed");
-      expect(text(await waitForCard(card, "reinstall failed"))).toContain("keys were removed before approval");
+      const click = await clickCard(h, BOB, card, "approve");
+      expect(await ephemeralTo(h, click.responseId)).toContain("keys were removed before approval");
+      expect((await settled(h, card.requestId, ["succeeded", "failed", "unknown", "cancelled"])).status).toBe(
+        "cancelled",
+      );
+      expect(text(await waitForCard(card, "keys were removed before approval"))).not.toContain("approval_approve");
       expect(reinstallCalls(h).filter((r) => r.params.UHostId === instance.UHostId)).toHaveLength(0);
     } finally {
       await h.login(ALICE);
@@ -417,14 +445,19 @@ describe("failures end in clear words and a consistent state", () => {
     h.slack.messages.delete(`${card.channel}/${card.ts}`);
     const { responseId } = await clickCard(h, BOB, card, "approve");
     expect(await ephemeralTo(h, responseId)).toContain("could not be updated");
-    expect((await storedRequest(h, card.requestId)).status).toBe("succeeded");
+    expect((await settled(h, card.requestId, ["succeeded", "failed", "unknown"])).status).toBe("succeeded");
     expect(reinstallCalls(h).filter((r) => r.params.UHostId === instance.UHostId)).toHaveLength(1);
-    await waitForDm(ALICE.userId, instance.Name, "CompShare accepted the reinstall");
+    await waitForDm(ALICE.userId, instance.Name, "Every step is done");
   });
 
   it("a card that cannot be posted withdraws the request instead of leaving it pending unseen", async () => {
     const instance = freshInstance();
-    h.slack.fail("chat.postMessage", { kind: "error", error: "not_in_channel" });
+    h.slack.fail(
+      "chat.postMessage",
+      { kind: "error", error: "not_in_channel" },
+      1,
+      (args) => args.channel === APPROVAL_CHANNEL,
+    );
     const response = await submitRequest(h, ALICE, {
       instanceId: instance.UHostId,
       imageId: image.id,
@@ -438,9 +471,9 @@ describe("failures end in clear words and a consistent state", () => {
         .find((c) => c.args.view_id === "VREQFAIL1" && text(c.args.view).includes("withdrawn")),
     );
     expect(text(update.args.view)).toContain("invite the bot");
-    const mine = await h.bot.services.store.approvals.listForRequester(ALICE.teamId ?? "", ALICE.userId);
-    const withdrawn = mine.find((r) => r.instanceId === instance.UHostId);
-    expect(withdrawn).toMatchObject({ status: "cancelled", note: WITHDRAWN_NOTE });
+    const mine = await h.bot.services.operations.listForRequester(ALICE.teamId ?? "", ALICE.userId);
+    const withdrawn = mine.find((r) => r.targets[0]?.instanceId === instance.UHostId);
+    expect(withdrawn).toMatchObject({ status: "cancelled", note: OPERATION_NOTES.cardNotPosted });
   });
 });
 
@@ -463,7 +496,7 @@ describe("expiry", () => {
     const { card } = await newRequest();
     offsetMs += 25 * HOUR;
     try {
-      const report = await h.bot.slack.housekeeping.sweep();
+      const report = await h.bot.services.operations.sweep();
       expect(report.expired).toBeGreaterThanOrEqual(1);
       expect((await storedRequest(h, card.requestId)).status).toBe("expired");
       const shown = await waitForCard(card, "without a decision");

@@ -76,13 +76,44 @@ describe("parseCommand", () => {
   it("parses update and reinstall with optional ids in either order", () => {
     expect(parseCommand("update")).toEqual({ kind: "update" });
     expect(parseCommand("edit compshareImage-x1")).toEqual({ kind: "update", imageId: "compshareImage-x1" });
-    expect(parseCommand("reinstall")).toEqual({ kind: "reinstall" });
+    expect(parseCommand("reinstall")).toEqual({ kind: "reinstall", instanceIds: [] });
     expect(parseCommand("重装 compshareImage-x1 uhost-abc")).toEqual({
       kind: "reinstall",
-      instanceId: "uhost-abc",
+      instanceIds: ["uhost-abc"],
       imageId: "compshareImage-x1",
     });
     expect(parseCommand("reinstall uhost-")).toEqual({ kind: "invalid", reason: { kind: "badInstanceId" } });
+  });
+
+  it("parses several instances for one reinstall, at most 20, each id bounded", () => {
+    expect(parseCommand("reinstall uhost-a uhost-b compshareImage-x uhost-a")).toEqual({
+      kind: "reinstall",
+      instanceIds: ["uhost-a", "uhost-b"],
+      imageId: "compshareImage-x",
+    });
+    const many = Array.from({ length: 21 }, (_, i) => `uhost-a${i}`).join(" ");
+    expect(parseCommand(`reinstall ${many}`)).toEqual({
+      kind: "invalid",
+      reason: { kind: "tooManyInstances", max: 20 },
+    });
+    expect(parseCommand(`reinstall uhost-${"a".repeat(3000)}`)).toEqual({
+      kind: "invalid",
+      reason: { kind: "badInstanceId" },
+    });
+  });
+
+  it("parses instances and the power commands in both languages", () => {
+    expect(parseCommand("instances")).toEqual({ kind: "instances" });
+    expect(parseCommand("实例")).toEqual({ kind: "instances" });
+    expect(parseCommand("stop uhost-a1")).toEqual({ kind: "instanceOp", op: "stop", instanceId: "uhost-a1" });
+    expect(parseCommand("开机 uhost-a1")).toEqual({ kind: "instanceOp", op: "start", instanceId: "uhost-a1" });
+    expect(parseCommand("重启 uhost-a1")).toEqual({ kind: "instanceOp", op: "reboot", instanceId: "uhost-a1" });
+    expect(parseCommand("reboot")).toEqual({
+      kind: "invalid",
+      reason: { kind: "missingInstanceId", command: "reboot" },
+    });
+    expect(parseCommand("stop compshareImage-x")).toEqual({ kind: "invalid", reason: { kind: "badInstanceId" } });
+    expect(parseCommand("stop uhost-a uhost-b")).toMatchObject({ kind: "invalid", reason: { kind: "unexpectedArgs" } });
   });
 
   it("names an unknown subcommand, shortened", () => {

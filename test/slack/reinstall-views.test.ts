@@ -1,26 +1,37 @@
 import { describe, expect, it } from "vitest";
+import type { CompShareInstance } from "../../src/compshare/schemas.ts";
 import type { Locale } from "../../src/config.ts";
-import { WITHDRAWN_NOTE } from "../../src/domain/reinstall-outcome.ts";
+import {
+  OPERATION_NOTES,
+  type Operation,
+  planSteps,
+  REQUEST_STATUSES,
+  type RequestStatus,
+  STEP_STATUSES,
+  type Step,
+  type StepProblem,
+  type Target,
+} from "../../src/domain/operations/index.ts";
 import { type PickerImage, pickerOptions } from "../../src/slack/flows/image-catalogue.ts";
 import { messagesFor } from "../../src/slack/i18n/messages.ts";
 import { validateRequestValues } from "../../src/slack/interactions/reinstall-form.ts";
-import { APPROVAL_ACTIONS, approvalCard, outcomeWords, requesterUpdate } from "../../src/slack/views/approval-card.ts";
 import { homeView } from "../../src/slack/views/home.ts";
+import { instanceListMessage, instanceOperationMessage } from "../../src/slack/views/instances.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
+import { OPERATION_ACTIONS, operationCard, requesterUpdate } from "../../src/slack/views/operation-card.ts";
 import {
   decodeFormMetadata,
   encodeFormMetadata,
   type InstanceInfo,
+  planDefaults,
   REINSTALL_BLOCKS,
   reinstallRequestModal,
   rejectModal,
   requestSubmittedModal,
 } from "../../src/slack/views/reinstall-modal.ts";
 import type { ViewContext } from "../../src/slack/views/view-context.ts";
-import { APPROVAL_STATUSES } from "../../src/store/approval-transitions.ts";
-import type { ApprovalOutcome, ApprovalRequest, ApprovalStatus } from "../../src/store/types.ts";
 
-/** Every view of the reinstall flow, in both languages, with ordinary and hostile data, against Slack's limits. */
+/** Every view of the reinstall plan and instance flows, in both languages, with ordinary and hostile data, against Slack's limits. */
 
 const HOSTILE = `<!channel> *bold* _it_ ~s~ \`code\` <https://evil.example|click> & 🚀🔥 深度学习 ${"长".repeat(120)}${"x".repeat(80)}`;
 
@@ -30,79 +41,127 @@ const contexts: ViewContext[] = (["en", "zh-CN"] as Locale[]).flatMap((locale) =
 
 const at = new Date("2026-03-01T09:00:00Z");
 
-function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
+const PROBLEMS: StepProblem[] = [
+  { code: "refused", retCode: 226693, message: "instance is Running; it must be Stopped" },
+  { code: "refused", retCode: 226695, message: "InstanceOperationInProgress: wait" },
+  { code: "refused", retCode: 226603, message: "image does not support this GPU type" },
+  { code: "refused", retCode: 999999, message: HOSTILE.repeat(10) },
+  { code: "not_sent" },
+  { code: "http", status: 503 },
+  { code: "instance_gone" },
+  { code: "timed_out", wanted: "Stopped", lastState: HOSTILE.slice(0, 64) },
+  { code: "instance_failed", state: "Install Fail" },
+  { code: "image_failed" },
+  { code: "no_evidence", lastState: "Initializing" },
+  { code: "keys_removed" },
+  { code: "keys_unreadable" },
+  { code: "keys_changed" },
+  { code: "internal" },
+];
+
+function target(i: number, hostile: boolean): Target {
+  return hostile
+    ? {
+        instanceId: `uhost-${"h".repeat(20)}${i}`,
+        name: HOSTILE.slice(0, 256),
+        gpu: HOSTILE.slice(0, 128),
+        stateBefore: HOSTILE.slice(0, 64),
+        imageBeforeName: HOSTILE.slice(0, 256),
+      }
+    : { instanceId: `uhost-abc${i}`, name: `train-${i}`, gpu: "1× 4090", stateBefore: "Running" };
+}
+
+/** A request over `count` instances with the full plan; steps take `statusOf(position)`. */
+function operation(
+  overrides: Partial<Operation> = {},
+  options: {
+    count?: number;
+    hostile?: boolean;
+    statusOf?: (position: number) => Step["status"];
+    problem?: StepProblem;
+  } = {},
+): Operation {
+  const targets = Array.from({ length: options.count ?? 1 }, (_, i) => target(i, options.hostile ?? false));
+  const planned = planSteps("reinstall", targets, {
+    image: { id: "compshareImage-abc123", name: options.hostile ? HOSTILE.slice(0, 256) : "PyTorch 2.4" },
+    stopFirst: true,
+    startAfter: true,
+    snapshotName: options.hostile ? HOSTILE.slice(0, 60) : "backup",
+  });
+  const steps: Step[] = planned.map((p, position): Step => {
+    const status = options.statusOf?.(position) ?? "pending";
+    return {
+      requestId: "req_abcdefghijklmnop",
+      position,
+      instanceId: p.instanceId,
+      action: p.action,
+      status,
+      attempts: 0,
+      sent: status !== "pending",
+      updatedAt: at,
+      ...(status === "failed" || status === "unknown"
+        ? {
+            result: {
+              problem: options.problem ?? { code: "internal" },
+              apiRequestId: options.hostile ? HOSTILE.slice(0, 100) : "rid-2",
+            },
+          }
+        : status === "done"
+          ? {
+              result: {
+                observedState: "Running",
+                observedImageId: "compshareImage-abc123",
+                observedImageName: options.hostile ? HOSTILE.slice(0, 200) : "PyTorch 2.4",
+                ...(p.action.kind === "snapshot" ? { createdImageId: "compshareImage-copy1" } : {}),
+              },
+            }
+          : {}),
+    };
+  });
   return {
     id: "req_abcdefghijklmnop",
     teamId: "T1",
+    kind: "reinstall",
     requesterId: "U0ALICE01",
-    instanceId: "uhost-abc123",
-    instanceName: "train-4090-a",
-    instanceGpu: "1× 4090",
-    instanceState: "Stopped",
-    imageId: "compshareImage-abc123",
-    imageName: "PyTorch 2.4",
-    imageType: "System",
     region: "cn-wlcb",
     zone: "cn-wlcb-01",
-    reason: "CUDA upgrade",
+    reason: options.hostile ? HOSTILE.repeat(15).slice(0, 3000) : "CUDA upgrade",
     status: "pending",
     createdAt: at,
     updatedAt: at,
     expiresAt: new Date(at.getTime() + 86_400_000),
     channelId: "C0APPROVE1",
     messageTs: "1700000000.000001",
+    targets,
+    steps,
     ...overrides,
   };
 }
 
-const hostileFields: Partial<ApprovalRequest> = {
-  instanceName: HOSTILE.slice(0, 200),
-  instanceGpu: HOSTILE.slice(0, 128),
-  instanceState: HOSTILE.slice(0, 64),
-  imageName: HOSTILE.slice(0, 200),
-  imageType: HOSTILE.slice(0, 64),
-  reason: HOSTILE.repeat(15).slice(0, 3000),
-  note: HOSTILE.repeat(15).slice(0, 3000),
-};
-const sparseFields: Partial<ApprovalRequest> = {
-  instanceName: undefined,
-  instanceGpu: undefined,
-  instanceState: undefined,
-  imageName: undefined,
-  imageType: undefined,
-  channelId: undefined,
-  messageTs: undefined,
-};
-
-const OUTCOMES: (ApprovalOutcome | undefined)[] = [
-  undefined,
-  { requestId: "rid-1" },
-  { retCode: 226693, message: "instance is Running; it must be Stopped", requestId: "rid-2" },
-  { retCode: 226695, message: "InstanceOperationInProgress: wait", requestId: "rid-3" },
-  { retCode: 171, message: "signature", requestId: "rid-`4`" },
-  { retCode: 999999, message: HOSTILE.repeat(10), requestId: HOSTILE.slice(0, 100) },
-  { message: "bot:keys_removed" },
-  { message: "bot:keys_unreadable" },
-  { message: "bot:not_sent" },
-  { message: "bot:http:503", requestId: "rid-5" },
-  { message: "bot:no_answer", requestId: "rid-6" },
-  { message: "bot:internal" },
-  { message: "bot:something-new" },
-];
-
-function everyRequest(): ApprovalRequest[] {
-  const out: ApprovalRequest[] = [];
-  for (const status of APPROVAL_STATUSES as readonly ApprovalStatus[]) {
-    for (const fields of [{}, hostileFields, sparseFields]) {
-      const decided = status === "pending" ? {} : { decidedBy: "U0BOB0001", decidedAt: at };
-      for (const outcome of status === "failed" || status === "unknown" || status === "succeeded"
-        ? OUTCOMES
-        : [undefined]) {
-        out.push(request({ status, ...decided, ...fields, ...(outcome ? { outcome } : {}) }));
+function everyOperation(): Operation[] {
+  const out: Operation[] = [];
+  for (const status of REQUEST_STATUSES as readonly RequestStatus[]) {
+    const decided = status === "pending" ? {} : { decidedBy: "U0BOB0001", decidedAt: at, finishedAt: at };
+    for (const shape of [{ count: 1 }, { count: 20, hostile: true }, { count: 3 }]) {
+      for (const stepStatus of STEP_STATUSES) {
+        for (const problem of stepStatus === "failed" || stepStatus === "unknown" ? PROBLEMS : [undefined]) {
+          out.push(
+            operation(
+              { status, ...decided, ...(shape.hostile ? { note: HOSTILE.repeat(15).slice(0, 3000) } : {}) },
+              {
+                ...shape,
+                statusOf: (p) => (p === 0 ? "done" : p === 2 ? stepStatus : "pending"),
+                ...(problem ? { problem } : {}),
+              },
+            ),
+          );
+        }
       }
     }
   }
-  out.push(request({ status: "cancelled", decidedBy: "U0BOT0001", decidedAt: at, note: WITHDRAWN_NOTE }));
+  for (const note of Object.values(OPERATION_NOTES)) {
+    out.push(operation({ status: "cancelled", decidedBy: "U0BOT0001", decidedAt: at, note }));
+  }
   return out;
 }
 
@@ -132,11 +191,11 @@ function expectNoRawHostile(payload: unknown) {
   }
 }
 
-describe("approval card", () => {
-  it("fits Slack's limits in every status, language and outcome, with hostile and missing data", () => {
+describe("request card", () => {
+  it("fits Slack's limits in every status, step state, problem and language, with 20 hostile instances", () => {
     for (const ctx of contexts) {
-      for (const r of everyRequest()) {
-        const card = approvalCard(ctx, r);
+      for (const r of everyOperation()) {
+        const card = operationCard(ctx, r);
         expect(checkBlockKit(card, "message"), `${ctx.locale} ${r.status}`).toEqual([]);
         expectNoRawHostile(card);
         const update = requesterUpdate(ctx, r, "https://fake.slack.test/archives/C0APPROVE1/p1700000000000001");
@@ -146,89 +205,241 @@ describe("approval card", () => {
     }
   });
 
-  it("has buttons only while pending, carrying nothing but the request id; Approve is danger with a confirm", () => {
-    for (const r of everyRequest()) {
-      const buttons = approvalCard(contexts[0] as ViewContext, r)
+  it("decision buttons only while pending, Check again only with an unknown step; values carry only the id", () => {
+    for (const r of everyOperation()) {
+      const buttons = operationCard(contexts[0] as ViewContext, r)
         .blocks.filter((b) => b.type === "actions")
         .flatMap((b) => ("elements" in b ? b.elements : []));
-      if (r.status !== "pending") {
-        expect(buttons).toEqual([]);
-        continue;
-      }
-      expect(buttons.map((b) => "action_id" in b && b.action_id)).toEqual(Object.values(APPROVAL_ACTIONS));
       for (const b of buttons) expect("value" in b && b.value).toBe(r.id);
-      expect(buttons[0]).toMatchObject({ style: "danger", confirm: { style: "danger" } });
+      const ids = buttons.map((b) => "action_id" in b && b.action_id);
+      if (r.status === "pending") {
+        expect(ids).toEqual([OPERATION_ACTIONS.approve, OPERATION_ACTIONS.reject, OPERATION_ACTIONS.cancel]);
+        expect(buttons[0]).toMatchObject({ style: "danger", confirm: { style: "danger" } });
+      } else if (r.steps.some((s) => s.status === "unknown")) expect(ids).toEqual([OPERATION_ACTIONS.checkAgain]);
+      else expect(ids).toEqual([]);
     }
   });
 
-  it("names the decision, the decider and the outcome in words with RetCode and request id", () => {
+  it("shows the plan in order before approval, and each instance's end after it, with RetCode and request id", () => {
     const en = contexts[0] as ViewContext;
-    const failed = JSON.stringify(
-      approvalCard(en, request({ status: "failed", decidedBy: "U0BOB0001", decidedAt: at, outcome: OUTCOMES[2] })),
+    const plan = JSON.stringify(operationCard(en, operation()));
+    const order = ["Stop the instance", "Keep a copy", "Reinstall with", "Start the instance"].map((t) =>
+      plan.indexOf(t),
     );
-    expect(failed).toContain("<@U0BOB0001>");
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const done = JSON.stringify(
+      operationCard(
+        en,
+        operation({ status: "succeeded", decidedBy: "U0BOB0001", decidedAt: at }, { statusOf: () => "done" }),
+      ),
+    );
+    expect(done).toContain("now *Running*");
+    expect(done).toContain("compshareImage-copy1");
+    expect(done).toContain("<@U0BOB0001>");
+    const failed = JSON.stringify(
+      operationCard(
+        en,
+        operation(
+          { status: "failed", decidedBy: "U0BOB0001", decidedAt: at },
+          { statusOf: (p) => (p < 2 ? "done" : p === 2 ? "failed" : "skipped"), problem: PROBLEMS[0] },
+        ),
+      ),
+    );
     expect(failed).toContain("Stop it first");
     expect(failed).toContain("RetCode 226693");
     expect(failed).toContain("rid-2");
-    const words = outcomeWords(en.m, { kind: "api", retCode: 171, message: "" }, "rid-`4`");
-    expect(words.text).toContain("private key does not match");
-    expect(words.footnote).toBe("RetCode 171 · request id `rid-'4'`");
-    const unknown = JSON.stringify(approvalCard(en, request({ status: "unknown", decidedBy: "U0BOB0001" })));
-    expect(unknown).toContain("restarted while the reinstall call was in flight");
+    const gpu = JSON.stringify(
+      operationCard(
+        en,
+        operation({ status: "failed" }, { statusOf: (p) => (p === 0 ? "failed" : "skipped"), problem: PROBLEMS[2] }),
+      ),
+    );
+    expect(gpu).toContain("226603");
   });
 });
 
 describe("request form", () => {
-  const infos: (InstanceInfo | undefined)[] = [
+  const infos: (InstanceInfo[] | undefined)[] = [
     undefined,
-    { kind: "found", name: HOSTILE, gpu: HOSTILE, state: HOSTILE },
-    { kind: "found" },
-    { kind: "found", name: "box", gpu: "2× A100", state: "Running" },
-    { kind: "missing", zone: "cn-wlcb-01" },
-    { kind: "unchecked" },
+    [{ kind: "found", id: "uhost-h", name: HOSTILE, gpu: HOSTILE, state: HOSTILE }],
+    [{ kind: "found", id: "uhost-a" }],
+    Array.from({ length: 20 }, (_, i) => ({
+      kind: "found" as const,
+      id: `uhost-${"b".repeat(50)}${i}`,
+      name: HOSTILE,
+      gpu: HOSTILE,
+      state: "Running",
+    })),
+    [{ kind: "missing", id: "uhost-m", zone: "cn-wlcb-01" }],
+    [{ kind: "unchecked", id: "uhost-u" }],
   ];
 
   it("fits in both languages with every kind of instance and image detail", () => {
     for (const ctx of contexts) {
-      for (const instance of infos) {
-        for (const prefill of [{}, { instanceId: "uhost-abc", imageId: "compshareImage-abc", imageName: HOSTILE }]) {
+      for (const instances of infos) {
+        for (const prefill of [
+          {},
+          {
+            instanceIds: Array.from({ length: 20 }, (_, i) => `uhost-${"c".repeat(58)}${i % 10}`),
+            imageId: "compshareImage-abc",
+            imageName: HOSTILE,
+          },
+        ]) {
           const view = reinstallRequestModal(ctx, {
             prefill,
-            ...(instance ? { instance } : {}),
+            snapshotName: HOSTILE,
+            ...(instances ? { instances } : {}),
             image: { name: HOSTILE, type: HOSTILE, status: HOSTILE },
           });
           expect(checkBlockKit(view, "modal")).toEqual([]);
           expectNoRawHostile(view);
         }
       }
-      for (const text of [ctx.m.reinstall.submitted.posting("C1"), ctx.m.reinstall.submitted.postFailed("C1")]) {
+      for (const text of [
+        ctx.m.reinstall.submitted.posting("C1"),
+        ctx.m.reinstall.submitted.postFailed("C1"),
+        ctx.m.operations.card.rateLimited(30),
+      ]) {
         expect(checkBlockKit(requestSubmittedModal(ctx, text), "modal")).toEqual([]);
       }
-      const reject = rejectModal(ctx, request(hostileFields));
+      const reject = rejectModal(ctx, operation({}, { count: 20, hostile: true }));
       expect(checkBlockKit(reject, "modal")).toEqual([]);
       expectNoRawHostile(reject);
     }
   });
 
+  it("pre-selects stop first unless every instance is Stopped, and start again when one was Running", () => {
+    const found = (state: string): InstanceInfo => ({ kind: "found", id: "uhost-a", state });
+    expect(planDefaults([found("Running")])).toEqual({ stopFirst: true, startAfter: true });
+    expect(planDefaults([found("Stopped")])).toEqual({ stopFirst: false, startAfter: false });
+    expect(planDefaults([found("Stopped"), found("Running")])).toEqual({ stopFirst: true, startAfter: true });
+    expect(planDefaults([found("Install Fail")])).toEqual({ stopFirst: true, startAfter: false });
+    const view = JSON.stringify(
+      reinstallRequestModal(contexts[0] as ViewContext, {
+        prefill: {},
+        snapshotName: "backup-x",
+        instances: [found("Stopped")],
+      }),
+    );
+    expect(view).not.toContain(`"initial_options"`);
+    expect(view).toContain("backup-x");
+  });
+
   it("keeps only well-formed ids from private_metadata", () => {
-    const meta = { instanceId: "uhost-abc", imageId: "compshareImage-abc", imageName: "PyTorch" };
+    const meta = { instanceIds: ["uhost-abc", "uhost-def"], imageId: "compshareImage-abc", imageName: "PyTorch" };
     expect(decodeFormMetadata(encodeFormMetadata(meta))).toEqual(meta);
-    expect(decodeFormMetadata('{"i":"uhost-a; DROP","g":"compshareImage-ok"}')).toEqual({});
+    expect(decodeFormMetadata('{"i":["uhost-a; DROP"],"g":"compshareImage-ok"}')).toEqual({});
     expect(decodeFormMetadata("not json")).toEqual({});
     expect(decodeFormMetadata(undefined)).toEqual({});
   });
 
-  it("checks formats and lengths before anything is asked of CompShare", () => {
+  it("checks formats, counts and lengths before anything is asked of CompShare", () => {
     const m = messagesFor("en");
-    const good = { instanceId: "uhost-abc123", imageId: "compshareImage-abc", reason: "why" };
+    const good = {
+      instanceIds: ["uhost-abc123"],
+      imageId: "compshareImage-abc",
+      reason: "why",
+      stopFirst: true,
+      startAfter: true,
+      snapshot: false,
+      snapshotName: "",
+    };
     expect(validateRequestValues(m, good)).toEqual({});
-    expect(Object.keys(validateRequestValues(m, { instanceId: "", imageId: "", reason: "" })).sort()).toEqual(
+    expect(Object.keys(validateRequestValues(m, { ...good, instanceIds: [], imageId: "", reason: "" })).sort()).toEqual(
       [REINSTALL_BLOCKS.image, REINSTALL_BLOCKS.instance, REINSTALL_BLOCKS.reason].sort(),
     );
     expect(validateRequestValues(m, { ...good, reason: "x".repeat(501) })).toHaveProperty(REINSTALL_BLOCKS.reason);
-    expect(validateRequestValues(m, { ...good, instanceId: `uhost-${"a".repeat(80)}` })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, instanceIds: [`uhost-${"a".repeat(80)}`] })).toHaveProperty(
       REINSTALL_BLOCKS.instance,
     );
+    const many = Array.from({ length: 21 }, (_, i) => `uhost-a${i}`);
+    expect(validateRequestValues(m, { ...good, instanceIds: many })[REINSTALL_BLOCKS.instance]).toContain("at most 20");
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "" })).toHaveProperty(
+      REINSTALL_BLOCKS.snapshotName,
+    );
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "bad name!" })).toHaveProperty(
+      REINSTALL_BLOCKS.snapshotName,
+    );
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "ok-name_1" })).toEqual({});
+  });
+});
+
+describe("instances", () => {
+  const states = [
+    "Running",
+    "Stopped",
+    "Starting",
+    "Stopping",
+    "Rebooting",
+    "Initializing",
+    "Install Fail",
+    "",
+    HOSTILE.slice(0, 64),
+  ];
+  const instances: CompShareInstance[] = Array.from({ length: 10 }, (_, i) => ({
+    UHostId: `uhost-${"z".repeat(40)}${i}`,
+    Name: HOSTILE,
+    State: states[i % states.length],
+    GpuType: HOSTILE.slice(0, 60),
+    GPU: 8,
+    Zone: HOSTILE.slice(0, 40),
+    CompShareImageName: HOSTILE,
+  }));
+
+  it("lists a page of hostile instances with buttons as their state allows, within Slack's limits", () => {
+    for (const ctx of contexts) {
+      for (const page of [
+        { instances, offset: 0, total: 35, zone: "cn-wlcb-01" },
+        { instances, offset: 20, total: 35, zone: "cn-wlcb-01" },
+        { instances: [], offset: 0, total: 0, zone: HOSTILE },
+      ]) {
+        const list = instanceListMessage(ctx, page);
+        expect(checkBlockKit(list, "message")).toEqual([]);
+        expectNoRawHostile(list);
+      }
+    }
+    const en = JSON.stringify(
+      instanceListMessage(contexts[0] as ViewContext, { instances, offset: 0, total: 35, zone: "z" }),
+    );
+    expect(en).toContain("instance_op_stop");
+    expect(en).toContain("instance_op_start");
+    expect(en).toContain("instance_op_reboot");
+    expect(en).toContain("instances_page_next");
+    const running = instanceListMessage(contexts[0] as ViewContext, {
+      instances: [{ UHostId: "uhost-r", State: "Running" }],
+      offset: 0,
+      total: 1,
+      zone: "z",
+    });
+    const ids = [...JSON.stringify(running).matchAll(/"action_id":"([a-z_]+)"/g)].map((found) => found[1]);
+    expect(ids).toEqual(["instance_op_stop", "instance_op_reboot", "instance_reinstall"]);
+    const moving = instanceListMessage(contexts[0] as ViewContext, {
+      instances: [{ UHostId: "uhost-s", State: "Stopping" }],
+      offset: 0,
+      total: 1,
+      zone: "z",
+    });
+    expect(moving.blocks.some((b) => b.type === "actions")).toBe(false);
+  });
+
+  it("words a power operation's progress and end in both languages", () => {
+    for (const ctx of contexts) {
+      for (const kind of ["stop", "start", "reboot"] as const) {
+        for (const status of ["executing", "succeeded", "failed", "unknown"] as const) {
+          const op = operation(
+            { kind, status },
+            {
+              hostile: true,
+              statusOf: () => (status === "succeeded" ? "done" : status === "executing" ? "running" : status),
+            },
+          );
+          const reply = instanceOperationMessage(ctx, op);
+          expect(checkBlockKit(reply, "message")).toEqual([]);
+          expectNoRawHostile(reply);
+        }
+      }
+    }
   });
 });
 
@@ -303,24 +514,40 @@ describe("image picker options", () => {
   });
 });
 
-describe("Home tab with requests", () => {
-  it("fits with many hostile requests in every list, in both languages", () => {
+describe("Home tab with requests and instances", () => {
+  it("fits with many hostile requests in every list and hostile instances, in both languages", () => {
     const many = Array.from({ length: 40 }, (_, i) =>
-      request({ ...hostileFields, id: `req_${String(i).padStart(16, "a")}` }),
+      operation({ id: `req_${String(i).padStart(16, "a")}` }, { count: 20, hostile: true }),
     );
     for (const ctx of contexts) {
       for (const keys of [undefined, { publicKey: HOSTILE, region: "cn-wlcb", zone: "cn-wlcb-01", since: at }]) {
-        const home = homeView(ctx, {
-          keys,
-          requests: {
-            mine: many,
-            awaiting: many,
-            recent: many.map((r) => ({ ...r, status: "failed" as const, outcome: OUTCOMES[5] })),
-            linkTo: (r) => `https://fake.slack.test/archives/${r.channelId}/p1`,
+        for (const instances of [
+          undefined,
+          { kind: "unavailable" as const },
+          {
+            kind: "listed" as const,
+            instances: Array.from({ length: 5 }, (_, i) => ({
+              UHostId: `uhost-${i}`,
+              Name: HOSTILE,
+              State: HOSTILE,
+              GpuType: HOSTILE,
+            })),
+            total: 99,
           },
-        });
-        expect(checkBlockKit(home, "home")).toEqual([]);
-        expectNoRawHostile(home);
+        ]) {
+          const home = homeView(ctx, {
+            keys,
+            ...(instances ? { instances } : {}),
+            requests: {
+              mine: many,
+              awaiting: many,
+              recent: many.map((r) => ({ ...r, status: "failed" as const })),
+              linkTo: (r) => `https://fake.slack.test/archives/${r.channelId}/p1`,
+            },
+          });
+          expect(checkBlockKit(home, "home")).toEqual([]);
+          expectNoRawHostile(home);
+        }
       }
     }
   });

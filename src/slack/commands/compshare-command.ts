@@ -3,6 +3,8 @@ import { findImage } from "../../domain/image-search.ts";
 import { publishHome } from "../flows/home-tab.ts";
 import { fetchImagePage } from "../flows/image-pages.ts";
 import { startImageUpdate } from "../flows/image-update-start.ts";
+import { runInstanceOperation } from "../flows/instance-operation.ts";
+import { fetchInstancePage } from "../flows/instance-pages.ts";
 import { openLoginModal } from "../flows/login-modal.ts";
 import { startReinstallRequest } from "../flows/reinstall-start.ts";
 import type { Call } from "../listener-frame.ts";
@@ -12,8 +14,10 @@ import type { CommandArgs } from "../surfaces.ts";
 import { helpMessage, noticeMessage, usageMessage } from "../views/help.ts";
 import { imageDetailMessage } from "../views/image-detail.ts";
 import { imageListMessage } from "../views/image-list.ts";
+import { instanceListMessage } from "../views/instances.ts";
 import { whoamiMessage } from "../views/keys.ts";
 import type { ListState } from "../views/list-state.ts";
+import { INSTANCE_COMMANDS } from "./instance-commands.ts";
 import { type ParsedCommand, parseCommand } from "./parse.ts";
 
 /** Subcommands that open a modal: their trigger id lives 3 s, so the locale lookup waits less. */
@@ -109,14 +113,18 @@ const SUBCOMMANDS: { [K in ParsedCommand["kind"]]: Subcommand<Extract<ParsedComm
       call,
       call.args.client,
       trigger,
-      {
-        ...(parsed.instanceId ? { instanceId: parsed.instanceId } : {}),
-        ...(parsed.imageId ? { imageId: parsed.imageId } : {}),
-      },
+      { instanceIds: parsed.instanceIds, ...(parsed.imageId ? { imageId: parsed.imageId } : {}) },
       call.reply.send,
     );
     return "ok";
   },
+  async instances({ services, turn, reply }) {
+    const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
+    await reply.send(instanceListMessage(turn.view, await fetchInstancePage(account, 0)));
+    return "ok";
+  },
+  instanceOp: (call, parsed) =>
+    runInstanceOperation(call, INSTANCE_COMMANDS[parsed.op], parsed.instanceId, call.reply.send),
 };
 
 async function listImages(

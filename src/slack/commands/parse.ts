@@ -1,4 +1,6 @@
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
+import { MAX_TARGETS } from "../../domain/operations/index.ts";
+import { INSTANCE_COMMANDS, type InstanceCommandKind } from "./instance-commands.ts";
 
 /**
  * The /compshare grammar, as a pure function from the command text to what the user asked for.
@@ -25,7 +27,9 @@ export type Subcommand =
   | "shared"
   | "image"
   | "update"
-  | "reinstall";
+  | "reinstall"
+  | "instances"
+  | InstanceCommandKind;
 
 export type InvalidReason =
   | { kind: "unknownSubcommand"; name: string }
@@ -37,7 +41,9 @@ export type InvalidReason =
   | { kind: "badType" }
   | { kind: "tooLong"; what: "name" | "author" | "tag"; max: number }
   | { kind: "unexpectedArgs"; command: string }
-  | { kind: "unbalancedQuote" };
+  | { kind: "unbalancedQuote" }
+  | { kind: "missingInstanceId"; command: string }
+  | { kind: "tooManyInstances"; max: number };
 
 export type ParsedCommand =
   | { kind: "help" }
@@ -49,7 +55,9 @@ export type ParsedCommand =
   | { kind: "shared" }
   | { kind: "image"; imageId: string }
   | { kind: "update"; imageId?: string }
-  | { kind: "reinstall"; instanceId?: string; imageId?: string }
+  | { kind: "reinstall"; instanceIds: string[]; imageId?: string }
+  | { kind: "instances" }
+  | { kind: "instanceOp"; op: InstanceCommandKind; instanceId: string }
   | { kind: "invalid"; reason: InvalidReason };
 
 const ALIASES: Record<string, Subcommand> = {
@@ -80,6 +88,13 @@ const ALIASES: Record<string, Subcommand> = {
   更新: "update",
   reinstall: "reinstall",
   重装: "reinstall",
+  instances: "instances",
+  instance: "instances",
+  实例: "instances",
+  我的实例: "instances",
+  ...Object.fromEntries(
+    Object.entries(INSTANCE_COMMANDS).flatMap(([kind, command]) => command.aliases.map((alias) => [alias, kind])),
+  ),
 };
 
 const FLAG_MAX = 64;
@@ -108,6 +123,7 @@ export function parseCommand(text: string): ParsedCommand {
     case "whoami":
     case "custom":
     case "shared":
+    case "instances":
       return rest.length === 0 ? { kind: sub } : invalid({ kind: "unexpectedArgs", command: sub });
     case "images":
       return parseImages(rest);
@@ -127,6 +143,8 @@ export function parseCommand(text: string): ParsedCommand {
     }
     case "reinstall":
       return parseReinstall(rest);
+    default:
+      return parseInstanceOp(sub, rest);
   }
 }
 
@@ -169,20 +187,30 @@ function parseImages(args: string[]): ParsedCommand {
   return { kind: "images", filters };
 }
 
+/** Ids longer than this are not CompShare's; refusing them keeps them out of modals' initial values. */
+const ID_MAX = 64;
+
 function parseReinstall(args: string[]): ParsedCommand {
-  if (args.length > 2) return invalid({ kind: "unexpectedArgs", command: "reinstall [instance-id] [image-id]" });
-  let instanceId: string | undefined;
+  const instanceIds: string[] = [];
   let imageId: string | undefined;
   for (const arg of args) {
-    if (INSTANCE_ID_PATTERN.test(arg) && instanceId === undefined) instanceId = arg;
-    else if (IMAGE_ID_PATTERN.test(arg) && imageId === undefined) imageId = arg;
+    if (arg.length <= ID_MAX && INSTANCE_ID_PATTERN.test(arg)) {
+      if (!instanceIds.includes(arg)) instanceIds.push(arg);
+    } else if (arg.length <= ID_MAX && IMAGE_ID_PATTERN.test(arg) && imageId === undefined) imageId = arg;
+    else if (arg.length <= ID_MAX && IMAGE_ID_PATTERN.test(arg))
+      return invalid({ kind: "unexpectedArgs", command: "reinstall [instance-id …] [image-id]" });
     else return invalid({ kind: arg.toLowerCase().startsWith("uhost") ? "badInstanceId" : "badImageId" });
   }
-  return {
-    kind: "reinstall",
-    ...(instanceId !== undefined ? { instanceId } : {}),
-    ...(imageId !== undefined ? { imageId } : {}),
-  };
+  if (instanceIds.length > MAX_TARGETS) return invalid({ kind: "tooManyInstances", max: MAX_TARGETS });
+  return { kind: "reinstall", instanceIds, ...(imageId !== undefined ? { imageId } : {}) };
+}
+
+function parseInstanceOp(op: InstanceCommandKind, args: string[]): ParsedCommand {
+  const [id, ...extra] = args;
+  if (id === undefined) return invalid({ kind: "missingInstanceId", command: op });
+  if (extra.length > 0) return invalid({ kind: "unexpectedArgs", command: `${op} <instance-id>` });
+  if (id.length > ID_MAX || !INSTANCE_ID_PATTERN.test(id)) return invalid({ kind: "badInstanceId" });
+  return { kind: "instanceOp", op, instanceId: id };
 }
 
 function invalid(reason: InvalidReason): ParsedCommand {

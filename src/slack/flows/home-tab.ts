@@ -1,10 +1,12 @@
 import type { webApi } from "@slack/bolt";
 import { reinstallEnabled } from "../../config.ts";
-import type { ApprovalRequest } from "../../store/types.ts";
+import { accountFor } from "../../domain/accounts.ts";
+import type { Operation } from "../../domain/operations/index.ts";
 import type { BotServices } from "../services.ts";
 import type { Turn } from "../turn.ts";
-import { type HomeRequests, homeView } from "../views/home.ts";
+import { HOME_INSTANCES, type HomeInstances, type HomeRequests, homeView } from "../views/home.ts";
 import type { KeySummary } from "../views/keys.ts";
+import { fetchInstancePage } from "./instance-pages.ts";
 import { groupMembers } from "./reinstall-kit.ts";
 
 /** Enough to count what Home does not show; more than anyone keeps open at once. */
@@ -36,7 +38,7 @@ async function homeRequests(
   client: webApi.WebClient,
 ): Promise<HomeRequests | undefined> {
   if (!reinstallEnabled(services.config)) return undefined;
-  const { approvals } = services.store;
+  const approvals = services.operations;
   try {
     const check = await services.reinstall.approvers.check(turn.userId, groupMembers(client));
     const selfAllowed = services.config.approval.allowSelfApproval;
@@ -72,16 +74,36 @@ async function workspaceUrl(client: webApi.WebClient, turn: Turn): Promise<strin
 }
 
 /** Slack's message permalink shape: <workspace>/archives/<channel>/p<ts without the dot>. */
-function cardLink(workspace: string | undefined, request: ApprovalRequest): string | undefined {
+function cardLink(workspace: string | undefined, request: Operation): string | undefined {
   if (!workspace || !request.channelId || !request.messageTs) return undefined;
   const base = workspace.endsWith("/") ? workspace : `${workspace}/`;
   return `${base}archives/${request.channelId}/p${request.messageTs.replace(".", "")}`;
 }
 
+/** Home must not wait long on CompShare: the tab shows what it has. */
+const HOME_INSTANCES_DEADLINE_MS = 2_000;
+
+/** The first few of the user's instances; undefined without keys, "unavailable" when CompShare did not answer. */
+async function homeInstances(services: BotServices, turn: Turn, linked: boolean): Promise<HomeInstances | undefined> {
+  if (!linked) return undefined;
+  try {
+    const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
+    const page = await fetchInstancePage(account, 0, { deadlineMs: HOME_INSTANCES_DEADLINE_MS, limit: HOME_INSTANCES });
+    return { kind: "listed", instances: page.instances, total: page.total };
+  } catch (error) {
+    turn.log.info({ err: error }, "instances unavailable while building the Home tab");
+    return { kind: "unavailable" };
+  }
+}
+
 export async function publishHome(services: BotServices, turn: Turn, client: webApi.WebClient): Promise<void> {
-  const [keys, requests] = await Promise.all([keySummary(services, turn), homeRequests(services, turn, client)]);
+  const keys = await keySummary(services, turn);
+  const [requests, instances] = await Promise.all([
+    homeRequests(services, turn, client),
+    homeInstances(services, turn, keys !== undefined),
+  ]);
   await client.views.publish({
     user_id: turn.userId,
-    view: homeView(turn.view, { keys, ...(requests ? { requests } : {}) }),
+    view: homeView(turn.view, { keys, ...(requests ? { requests } : {}), ...(instances ? { instances } : {}) }),
   });
 }

@@ -1,22 +1,23 @@
 import type { webApi } from "@slack/bolt";
 import { reinstallEnabled } from "../../config.ts";
 import { accountFor } from "../../domain/accounts.ts";
-import { lookUpImage, lookUpInstance } from "../interactions/reinstall-form.ts";
 import type { FlowContext } from "../listener-frame.ts";
 import { type ModalTrigger, openModal } from "../modal-trigger.ts";
 import { noticeMessage } from "../views/help.ts";
-import { type FormMetadata, reinstallRequestModal } from "../views/reinstall-modal.ts";
+import { defaultSnapshotName, type FormMetadata, reinstallRequestModal } from "../views/reinstall-modal.ts";
 import type { MessagePayload } from "../views/view-context.ts";
+import { seeImage, seeInstances } from "./reinstall-lookups.ts";
 
 /**
- * Journey 4: ask for a reinstall. Entry points: `/compshare reinstall [uhost-id] [image-id]`,
- * "Reinstall with this image" on any image, and "Request a reinstall" on Home.
+ * Journey 4: ask for a reinstall plan. Entry points: `/compshare reinstall [uhost-id …] [image-id]`,
+ * "Reinstall with this image" on any image, Reinstall on an instance, and "Request a reinstall" on
+ * Home. The modal opens at once; what the keys see of the instances and image fills it in after.
  */
 export async function startReinstallRequest(
   flow: FlowContext,
   client: webApi.WebClient,
   trigger: ModalTrigger,
-  prefill: { instanceId?: string; imageId?: string },
+  prefill: { instanceIds?: string[]; imageId?: string },
   notify: (payload: MessagePayload) => Promise<void>,
 ): Promise<void> {
   const { services, turn } = flow;
@@ -30,15 +31,16 @@ export async function startReinstallRequest(
     ? kit.catalogue.peek(turn.teamId, turn.userId)?.find((image) => image.id === prefill.imageId)
     : undefined;
   const meta: FormMetadata = { ...prefill, ...(known ? { imageName: known.name } : {}) };
-  const opened = await openModal(client, trigger, reinstallRequestModal(turn.view, { prefill: meta }));
+  const snapshotName = defaultSnapshotName(prefill.instanceIds, new Date(services.clock()));
+  const opened = await openModal(client, trigger, reinstallRequestModal(turn.view, { prefill: meta, snapshotName }));
   // Warm the type-ahead's cache while the person reads the form.
   kit.catalogue
     .load(turn.teamId, turn.userId, account.client)
     .catch((error: unknown) => turn.log.info({ err: error }, "could not list images for the picker"));
-  if (!prefill.instanceId && !prefill.imageId) return;
-  const [instance, image] = await Promise.all([
-    prefill.instanceId ? lookUpInstance(turn, account, prefill.instanceId) : undefined,
-    prefill.imageId ? lookUpImage(turn, kit, account.client, prefill.imageId) : undefined,
+  if (!prefill.instanceIds?.length && !prefill.imageId) return;
+  const [instances, image] = await Promise.all([
+    prefill.instanceIds?.length ? seeInstances(turn, account, prefill.instanceIds) : undefined,
+    prefill.imageId ? seeImage(turn, kit, account.client, prefill.imageId) : undefined,
   ]);
   await client.views
     .update({
@@ -46,7 +48,8 @@ export async function startReinstallRequest(
       ...(opened.hash ? { hash: opened.hash } : {}),
       view: reinstallRequestModal(turn.view, {
         prefill: meta,
-        ...(instance ? { instance: instance.info } : {}),
+        snapshotName,
+        ...(instances ? { instances: instances.infos } : {}),
         ...(image ? { image: image.info } : {}),
       }),
     })

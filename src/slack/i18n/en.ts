@@ -1,3 +1,4 @@
+import { instancesEn, operationsEn } from "./operation-messages.ts";
 import { reinstallEn } from "./reinstall-messages.ts";
 import { updateEn } from "./update-messages.ts";
 
@@ -24,9 +25,15 @@ export const en = {
       ["/compshare shared", "list images shared with you"],
       ["/compshare image <image-id>", "show one image in full"],
       ["/compshare update [image-id]", "edit one of your images"],
-      ["/compshare reinstall [instance-id] [image-id]", "ask for an instance to be reinstalled (needs approval)"],
+      ["/compshare instances", "list your instances, with Start / Stop / Reboot / Reinstall buttons"],
+      ["/compshare stop|start|reboot <instance-id>", "stop, start or reboot one of your instances"],
+      [
+        "/compshare reinstall [instance-id …] [image-id]",
+        "ask for up to 20 instances to be reinstalled as one plan (needs approval)",
+      ],
     ] as [string, string][],
-    aliases: "Chinese aliases work too: 登录, 我是谁, 退出, 镜像, 自制, 共享, 详情, 编辑, 重装, 帮助.",
+    aliases:
+      "Chinese aliases work too: 登录, 我是谁, 退出, 镜像, 自制, 共享, 详情, 编辑, 重装, 实例, 关机, 开机, 重启, 帮助.",
   },
 
   usage: {
@@ -40,6 +47,9 @@ export const en = {
     tooLong: (what: string, max: number) => `${what} is too long (at most ${max} characters).`,
     unexpectedArgs: (command: string) => `\`${command}\` takes no arguments. Try \`/compshare help\`.`,
     unbalancedQuote: "A quotation mark is not closed.",
+    missingInstanceId: (command: string) =>
+      `Give an instance id, for example \`/compshare ${command} uhost-abc123\`. \`/compshare instances\` lists yours.`,
+    tooManyInstances: (max: number) => `One request takes at most ${max} instances.`,
     hint: "Type `/compshare help` to see every command.",
   },
 
@@ -149,6 +159,8 @@ export const en = {
 
   update: updateEn,
   reinstall: reinstallEn,
+  operations: operationsEn,
+  instances: instancesEn,
 
   home: {
     title: "CompShare",

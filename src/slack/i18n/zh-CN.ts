@@ -1,4 +1,5 @@
 import type { Messages } from "./en.ts";
+import { instancesZhCN, operationsZhCN } from "./operation-messages.ts";
 import { reinstallZhCN } from "./reinstall-messages.ts";
 import { updateZhCN } from "./update-messages.ts";
 
@@ -20,9 +21,12 @@ export const zhCN: Messages = {
       ["/compshare shared", "列出他人共享给我的镜像"],
       ["/compshare image <镜像ID>", "查看镜像详情"],
       ["/compshare update [镜像ID]", "编辑我的镜像"],
-      ["/compshare reinstall [实例ID] [镜像ID]", "申请用某个镜像重装实例（需审批）"],
+      ["/compshare instances", "列出你的实例，附开机／关机／重启／重装按钮"],
+      ["/compshare stop|start|reboot <实例ID>", "关机、开机或重启你的一台实例"],
+      ["/compshare reinstall [实例ID …] [镜像ID]", "申请把最多 20 台实例按一个计划重装（需审批）"],
     ],
-    aliases: "也可以使用中文子命令：登录、我是谁、退出、镜像、自制、共享、详情、编辑、重装、帮助。",
+    aliases:
+      "也可以使用中文子命令：登录、我是谁、退出、镜像、自制、共享、详情、编辑、重装、实例、关机、开机、重启、帮助。",
   },
 
   usage: {
@@ -36,6 +40,9 @@ export const zhCN: Messages = {
     tooLong: (what: string, max: number) => `${what}太长（最多 ${max} 个字符）。`,
     unexpectedArgs: (command: string) => `\`${command}\` 不需要参数。试试 \`/compshare help\`。`,
     unbalancedQuote: "引号没有闭合。",
+    missingInstanceId: (command: string) =>
+      `请给出实例 ID，例如 \`/compshare ${command} uhost-abc123\`。\`/compshare instances\` 可列出你的实例。`,
+    tooManyInstances: (max: number) => `一次申请最多 ${max} 台实例。`,
     hint: "输入 `/compshare help` 查看全部命令。",
   },
 
@@ -141,6 +148,8 @@ export const zhCN: Messages = {
 
   update: updateZhCN,
   reinstall: reinstallZhCN,
+  operations: operationsZhCN,
+  instances: instancesZhCN,
 
   home: {
     title: "优云智算",

@@ -1,309 +1,238 @@
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  SlackActionMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-  webApi,
-} from "@slack/bolt";
-import type { CompShareClient } from "../../compshare/client.ts";
+import type { BlockAction, ViewSubmitAction } from "@slack/bolt";
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
 import { accountFor, type LinkedAccount, NotLinkedError } from "../../domain/accounts.ts";
-import { findImage } from "../../domain/image-search.ts";
-import { WITHDRAWN_NOTE } from "../../domain/reinstall-outcome.ts";
+import { MAX_TARGETS, type Operation } from "../../domain/operations/index.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
-import type { ApprovalRequest } from "../../store/types.ts";
+import { postCardOnce } from "../card-delivery.ts";
 import { publishHome } from "../flows/home-tab.ts";
-import type { ReinstallKit } from "../flows/reinstall-kit.ts";
+import { targetOf } from "../flows/instance-targets.ts";
+import { seeImage, seeInstances } from "../flows/reinstall-lookups.ts";
 import type { Messages } from "../i18n/messages.ts";
+import type { Call } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
-import type { BotServices } from "../services.ts";
-import { beginTurn, reportError, type Turn } from "../turn.ts";
-import { approvalCard, requestSummary } from "../views/approval-card.ts";
+import { channelViewContext } from "../operation-announcer.ts";
+import type { ClickArgs, SubmitArgs } from "../surfaces.ts";
 import { LIMITS } from "../views/blocks.ts";
 import { noticeMessage } from "../views/help.ts";
 import { statusLabel } from "../views/image-format.ts";
+import { operationCard } from "../views/operation-card.ts";
 import {
   decodeFormMetadata,
-  type ImageInfo,
+  defaultSnapshotName,
   INSTANCE_ID_MAX,
-  type InstanceInfo,
+  PLAN_OPTIONS,
   REASON_MAX,
   REINSTALL_ACTIONS,
   REINSTALL_BLOCKS,
   reinstallRequestModal,
   requestSubmittedModal,
+  SNAPSHOT_NAME_PATTERN,
 } from "../views/reinstall-modal.ts";
-import { approvalAnnouncer, channelViewContext } from "./approval-announcer.ts";
 
 /**
- * The request form of journey 4: what the requester's keys can see of the instance and the
- * image, the checks on submit, and posting the card that journey 5 starts from.
+ * The request form of journey 4: what the requester's keys can see of the instances and the
+ * image, the checks on submit, the engine's request, and posting its card once.
  */
 
 /** A view_submission must be answered within 3 s; the checks get this much of it. */
 const SUBMIT_CHECK_DEADLINE_MS = 1500;
-type InstanceLookup = { info: InstanceInfo; zone?: string };
-type ImageLookup = { info: ImageInfo; missing: boolean };
 
-/** The requester's own view of the instance (DescribeCompShareInstance); its zone is where the reinstall will go. */
-export async function lookUpInstance(
-  turn: Turn,
-  account: LinkedAccount,
-  instanceId: string,
-  deadlineMs?: number,
-): Promise<InstanceLookup> {
-  try {
-    const page = await account.client.describeInstances({ UHostIds: [instanceId] }, { deadlineMs });
-    const found = page.UHostSet.find((instance) => instance.UHostId === instanceId);
-    if (!found) return { info: { kind: "missing", zone: account.credentials.zone } };
-    const gpu = found.GpuType ? (found.GPU ? `${found.GPU}× ${found.GpuType}` : found.GpuType) : undefined;
-    return {
-      info: {
-        kind: "found",
-        ...(found.Name ? { name: found.Name } : {}),
-        ...(gpu ? { gpu } : {}),
-        ...(found.State ? { state: found.State } : {}),
-      },
-      ...(found.Zone ? { zone: found.Zone } : {}),
-    };
-  } catch (error) {
-    turn.log.info({ err: error }, "instance lookup failed");
-    return { info: { kind: "unchecked" } };
-  }
-}
-
-export async function lookUpImage(
-  turn: Turn,
-  kit: ReinstallKit,
-  client: CompShareClient,
-  imageId: string,
-  deadlineMs?: number,
-): Promise<ImageLookup | undefined> {
-  const cached = kit.catalogue.peek(turn.teamId, turn.userId)?.find((image) => image.id === imageId);
-  if (cached) {
-    return {
-      info: { name: cached.name, type: cached.type, status: cached.status, source: cached.source },
-      missing: false,
-    };
-  }
-  try {
-    const found = await findImage(client, imageId, { deadlineMs });
-    if (!found) return { info: {}, missing: true };
-    const { image, source } = found;
-    return { info: { name: image.Name, type: image.ImageType, status: image.Status, source }, missing: false };
-  } catch (error) {
-    turn.log.info({ err: error }, "image lookup failed");
-    return undefined;
-  }
-}
-
-interface RequestValues {
-  instanceId: string;
+export interface RequestValues {
+  instanceIds: string[];
   imageId: string;
+  stopFirst: boolean;
+  startAfter: boolean;
+  snapshot: boolean;
+  snapshotName: string;
   reason: string;
 }
 
-type FieldErrors = Partial<Record<(typeof REINSTALL_BLOCKS)[keyof typeof REINSTALL_BLOCKS], string>>;
+type FieldErrors = Partial<Record<string, string>>;
+type StateValues = NonNullable<ViewSubmitAction["view"]["state"]>["values"];
 
-function readValues(view: ViewSubmitAction["view"] | BlockAction["view"]): RequestValues {
-  const values = view?.state.values ?? {};
+function readValues(values: StateValues | undefined): RequestValues {
+  const all = values ?? {};
+  const planBlock = Object.keys(all).find((id) => id.startsWith(REINSTALL_BLOCKS.plan));
+  const chosen = new Set(
+    (planBlock ? (all[planBlock]?.[REINSTALL_ACTIONS.plan]?.selected_options ?? []) : []).map((o) => o.value),
+  );
+  const raw = (all[REINSTALL_BLOCKS.instance]?.[REINSTALL_ACTIONS.instance]?.value ?? "").trim();
   return {
-    instanceId: (values[REINSTALL_BLOCKS.instance]?.[REINSTALL_ACTIONS.instance]?.value ?? "").trim(),
-    imageId: values[REINSTALL_BLOCKS.image]?.[REINSTALL_ACTIONS.image]?.selected_option?.value ?? "",
-    reason: (values[REINSTALL_BLOCKS.reason]?.[REINSTALL_ACTIONS.reason]?.value ?? "").trim(),
+    instanceIds: [...new Set(raw.split(/[\s,，]+/).filter((id) => id !== ""))],
+    imageId: all[REINSTALL_BLOCKS.image]?.[REINSTALL_ACTIONS.image]?.selected_option?.value ?? "",
+    stopFirst: chosen.has(PLAN_OPTIONS.stopFirst),
+    startAfter: chosen.has(PLAN_OPTIONS.startAfter),
+    snapshot: chosen.has(PLAN_OPTIONS.snapshot),
+    snapshotName: (all[REINSTALL_BLOCKS.snapshotName]?.[REINSTALL_ACTIONS.snapshotName]?.value ?? "").trim(),
+    reason: (all[REINSTALL_BLOCKS.reason]?.[REINSTALL_ACTIONS.reason]?.value ?? "").trim(),
   };
 }
 
-/** The checks that need no network: formats and lengths. */
+/** The checks that need no network: formats, counts and lengths. */
 export function validateRequestValues(m: Messages, values: RequestValues): FieldErrors {
   const e = m.reinstall.modal.errors;
   const errors: FieldErrors = {};
-  if (!INSTANCE_ID_PATTERN.test(values.instanceId) || values.instanceId.length > INSTANCE_ID_MAX) {
+  if (values.instanceIds.length === 0) errors[REINSTALL_BLOCKS.instance] = e.instancesMissing;
+  else if (values.instanceIds.length > MAX_TARGETS) errors[REINSTALL_BLOCKS.instance] = e.tooManyInstances(MAX_TARGETS);
+  else if (values.instanceIds.some((id) => id.length > INSTANCE_ID_MAX || !INSTANCE_ID_PATTERN.test(id))) {
     errors[REINSTALL_BLOCKS.instance] = e.instanceFormat;
   }
   if (!IMAGE_ID_PATTERN.test(values.imageId) || values.imageId.length > LIMITS.optionValue)
     errors[REINSTALL_BLOCKS.image] = e.imageFormat;
+  if (values.snapshot && !SNAPSHOT_NAME_PATTERN.test(values.snapshotName)) {
+    errors[REINSTALL_BLOCKS.snapshotName] = e.snapshotNameFormat;
+  }
   if (values.reason === "") errors[REINSTALL_BLOCKS.reason] = e.reasonMissing;
   else if (values.reason.length > REASON_MAX) errors[REINSTALL_BLOCKS.reason] = e.reasonTooLong(REASON_MAX);
   return errors;
 }
 
-/** A field the store takes only when it has content, cut to the column's size. */
-function text(value: string | undefined, max: number): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed.slice(0, max) : undefined;
-}
-
-type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-
 /**
- * Submit: checks formats, then (within Slack's window) that the requester's keys can see the
- * instance and the image; records the pending request; answers with a "posting" view; posts
- * the card and links the requester to it. A card that cannot be posted withdraws the request.
+ * Submit: checks formats, then (within Slack's window) that the requester's keys see every
+ * instance, all in one zone, and the image; asks the engine for the request; answers with a
+ * "posting" view; posts the card once and links the requester to it. A card that cannot be
+ * posted withdraws the request.
  */
-export async function handleRequestSubmit(services: BotServices, args: SubmitArgs): Promise<void> {
-  const { ack, body, view, client, context } = args;
-  const teamId = body.team?.id ?? body.user.team_id ?? "";
-  const turn = await beginTurn(
-    services,
-    { teamId, userId: body.user.id, what: "reinstall_request" },
-    { maxWaitMs: 300 },
-  );
+export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<CommandOutcome> {
+  const { args, services, turn } = call;
+  const { ack, view, client } = args;
   const e = turn.m.reinstall.modal.errors;
-  const values = readValues(view);
+  const values = readValues(view.state.values);
   const refuse = async (errors: FieldErrors) => {
-    await ack({ response_action: "errors", errors });
-    services.metrics.commandFinished("reinstall_request", "user_error");
+    await ack({ response_action: "errors", errors: errors as Record<string, string> });
+    return "user_error" as const;
   };
   const formatErrors = validateRequestValues(turn.m, values);
   if (Object.keys(formatErrors).length > 0) return refuse(formatErrors);
 
-  let acked = false;
-  const show = async (text: string, footnote?: string) => {
-    const update = requestSubmittedModal(turn.view, footnote ? `${text}\n${footnote}` : text);
-    if (!acked) {
-      acked = true;
-      await ack({ response_action: "update", view: update });
-      return;
-    }
-    await client.views
-      .update({ view_id: view.id, view: update })
-      .catch((error: unknown) => turn.log.info({ err: error }, "request modal already closed"));
-  };
-  let outcome: CommandOutcome;
+  let account: LinkedAccount;
   try {
-    let account: LinkedAccount;
-    try {
-      account = await accountFor(services.store, services.compshare, teamId, turn.userId);
-    } catch (error) {
-      if (!(error instanceof NotLinkedError || error instanceof CredentialDecryptError)) throw error;
-      return refuse({ [REINSTALL_BLOCKS.instance]: e.notLinked });
-    }
-    const kit = services.reinstall;
-    const [instance, image] = await Promise.all([
-      lookUpInstance(turn, account, values.instanceId, SUBMIT_CHECK_DEADLINE_MS),
-      lookUpImage(turn, kit, account.client, values.imageId, SUBMIT_CHECK_DEADLINE_MS),
-    ]);
-    const found: FieldErrors = {};
-    if (instance.info.kind === "missing") found[REINSTALL_BLOCKS.instance] = e.instanceMissing(instance.info.zone);
-    if (image?.missing) found[REINSTALL_BLOCKS.image] = e.imageMissing;
-    else if (image?.info.status && image.info.status !== "Available") {
-      found[REINSTALL_BLOCKS.image] = e.imageUnavailable(statusLabel(turn.m, image.info.status));
-    }
-    if (Object.keys(found).length > 0) return refuse(found);
-
-    const seen = instance.info.kind === "found" ? instance.info : undefined;
-    const request = await services.store.approvals.create({
-      teamId,
-      requesterId: turn.userId,
-      instanceId: values.instanceId,
-      ...definedOnly({
-        instanceName: text(seen?.name, 256),
-        instanceGpu: text(seen?.gpu, 128),
-        instanceState: text(seen?.state, 64),
-        imageName: text(image?.info.name, 256),
-        imageType: text(image?.info.type, 64),
-        projectId: text(account.credentials.projectId, 128),
-      }),
-      imageId: values.imageId,
-      region: account.credentials.region,
-      zone: instance.zone ?? account.credentials.zone,
-      reason: values.reason,
-      ttlMs: services.config.approval.ttlMs,
-    });
-    const channel = services.config.approval.channel ?? "";
-    await show(turn.m.reinstall.submitted.posting(channel));
-    outcome = await postCard(services, turn, client, request, channel, show, context.botUserId);
+    account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
   } catch (error) {
-    outcome = await reportError(turn, error, (reply) => show(reply.text, reply.footnote));
+    if (!(error instanceof NotLinkedError || error instanceof CredentialDecryptError)) throw error;
+    return refuse({ [REINSTALL_BLOCKS.instance]: e.notLinked });
   }
-  services.metrics.commandFinished("reinstall_request", outcome);
-}
+  const [instances, image] = await Promise.all([
+    seeInstances(turn, account, values.instanceIds, SUBMIT_CHECK_DEADLINE_MS),
+    seeImage(turn, services.reinstall, account.client, values.imageId, SUBMIT_CHECK_DEADLINE_MS),
+  ]);
+  const found: FieldErrors = {};
+  const missing = instances.lookup?.missing ?? [];
+  const zones = [...new Set((instances.lookup?.found ?? []).map((i) => i.Zone ?? account.credentials.zone))];
+  if (missing.length > 0) {
+    found[REINSTALL_BLOCKS.instance] = e.instancesUnknown(missing.join(", ").slice(0, 1500), account.credentials.zone);
+  } else if (zones.length > 1) found[REINSTALL_BLOCKS.instance] = e.mixedZones(zones.join(", ").slice(0, 500));
+  if (image?.missing) found[REINSTALL_BLOCKS.image] = e.imageMissing;
+  else if (image?.info.status && image.info.status !== "Available") {
+    found[REINSTALL_BLOCKS.image] = e.imageUnavailable(statusLabel(turn.m, image.info.status));
+  }
+  if (Object.keys(found).length > 0) return refuse(found);
 
-function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+  // Unchecked (CompShare slow): the ids as typed; the engine's first read settles what they are.
+  const targets = instances.lookup
+    ? instances.lookup.found.map(targetOf)
+    : values.instanceIds.map((instanceId) => ({ instanceId }));
+  const operation = await services.operations.request({
+    teamId: turn.teamId,
+    requesterId: turn.userId,
+    kind: "reinstall",
+    region: account.credentials.region,
+    zone: zones[0] ?? account.credentials.zone,
+    ...(account.credentials.projectId ? { projectId: account.credentials.projectId } : {}),
+    reason: values.reason,
+    keyFingerprint: account.fingerprint,
+    targets,
+    options: {
+      image: {
+        id: values.imageId,
+        ...(image?.info.name ? { name: image.info.name.slice(0, 256) } : {}),
+        ...(image?.info.type ? { type: image.info.type.slice(0, 64) } : {}),
+      },
+      stopFirst: values.stopFirst,
+      startAfter: values.startAfter,
+      ...(values.snapshot ? { snapshotName: values.snapshotName } : {}),
+    },
+    approval: "required",
+    ttlMs: services.config.approval.ttlMs,
+  });
+  const channel = services.config.approval.channel ?? "";
+  const s = turn.m.reinstall.submitted;
+  await ack({ response_action: "update", view: requestSubmittedModal(turn.view, s.posting(channel)) });
+  const show = (text: string) =>
+    client.views
+      .update({ view_id: view.id, view: requestSubmittedModal(turn.view, text) })
+      .catch((error: unknown) => turn.log.info({ err: error }, "request modal already closed"));
+  call.tellErrorsIn((reply) => show(reply.footnote ? `${reply.text}\n${reply.footnote}` : reply.text));
+  return postCard(call, operation, channel, show);
 }
 
 async function postCard(
-  services: BotServices,
-  turn: Turn,
-  client: webApi.WebClient,
-  request: ApprovalRequest,
+  call: Call<SubmitArgs>,
+  operation: Operation,
   channel: string,
-  show: (text: string, footnote?: string) => Promise<void>,
-  botUserId: string | undefined,
+  show: (text: string) => Promise<unknown>,
 ): Promise<CommandOutcome> {
+  const { services, turn, args } = call;
   const s = turn.m.reinstall.submitted;
-  const audit = (result: string) =>
-    services.store.audit.append({
-      teamId: turn.teamId,
-      actorId: turn.userId,
-      action: "reinstall.request",
-      target: request.instanceId,
-      result,
-      detail: { approval: request.id, image: request.imageId },
-    });
-  let posted: { channel: string; ts: string };
-  try {
-    const answer = await client.chat.postMessage({ channel, ...approvalCard(channelViewContext(services), request) });
-    posted = { channel: answer.channel ?? channel, ts: answer.ts ?? "" };
-  } catch (error) {
+  const posted = await postCardOnce(services.cardClient, {
+    channel,
+    requestId: operation.id,
+    payload: operationCard(channelViewContext(services.config), operation),
+    postedAfter: operation.createdAt,
+  });
+  if (posted.kind !== "posted") {
     // Nobody can approve a request whose card is not in the channel: withdraw it rather than leave it pending unseen.
-    await services.store.approvals.transition(request.id, "pending", "cancelled", {
-      decidedBy: botUserId ?? turn.userId,
-      note: WITHDRAWN_NOTE,
-    });
-    await audit("withdrawn:card_not_posted");
-    turn.log.warn({ err: error, approval: request.id }, "request card could not be posted; request withdrawn");
-    await show(s.postFailed(channel));
+    await services.operations.withdraw(turn.teamId, operation.id, args.context.botUserId ?? turn.userId);
+    turn.log.warn(
+      { err: posted.kind === "failed" ? posted.error : undefined, operation: operation.id },
+      "request card could not be posted; request withdrawn",
+    );
+    await show(
+      posted.kind === "rate_limited"
+        ? turn.m.operations.card.rateLimited(posted.retryAfterSeconds)
+        : s.postFailed(channel),
+    );
     return "upstream";
   }
-  await services.store.approvals.setMessage(request.id, posted.channel, posted.ts);
-  await audit("pending");
-  const placed = { ...request, channelId: posted.channel, messageTs: posted.ts };
-  const link = await approvalAnnouncer(services, client).permalink(placed);
+  await services.operations.setMessage(operation.id, posted.channel, posted.ts);
+  const placed: Operation = { ...operation, channelId: posted.channel, messageTs: posted.ts };
+  const link = await services.announcer.permalink(placed);
   await show(s.posted(posted.channel, link));
-  await client.chat
+  await args.client.chat
     .postMessage({
       channel: turn.userId,
-      ...noticeMessage(turn.view, s.dm(requestSummary(placed), posted.channel, link)),
+      ...noticeMessage(turn.view, turn.m.operations.card.dmPosted(posted.channel, link)),
     })
     .catch((error: unknown) => turn.log.warn({ err: error }, "could not DM the requester their link"));
-  await publishHome(services, turn, client).catch((error: unknown) =>
+  await publishHome(services, turn, args.client).catch((error: unknown) =>
     turn.log.info({ err: error }, "Home tab refresh failed"),
   );
   return "ok";
 }
 
-type FormActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
-
 /** Enter in the instance field, or a pick in the image select: show what the requester's keys see. */
-export async function handleFormRefresh(services: BotServices, args: FormActionArgs): Promise<void> {
-  const { ack, body, client } = args;
-  await ack();
+export async function handleFormRefresh({ args, services, turn }: Call<ClickArgs<BlockAction>>): Promise<void> {
+  const { body, client } = args;
   const view = body.view;
   if (!view) return;
-  const turn = await beginTurn(services, {
-    teamId: body.team?.id ?? body.user.team_id ?? "",
-    userId: body.user.id,
-    what: "reinstall_form",
-  });
-  const values = readValues(view);
+  const values = readValues(view.state.values as StateValues);
   const prefill = decodeFormMetadata(view.private_metadata);
   try {
     const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
-    const kit = services.reinstall;
-    const [instance, image] = await Promise.all([
-      INSTANCE_ID_PATTERN.test(values.instanceId) ? lookUpInstance(turn, account, values.instanceId) : undefined,
-      IMAGE_ID_PATTERN.test(values.imageId) ? lookUpImage(turn, kit, account.client, values.imageId) : undefined,
+    const ids = values.instanceIds.filter((id) => INSTANCE_ID_PATTERN.test(id) && id.length <= INSTANCE_ID_MAX);
+    const [instances, image] = await Promise.all([
+      ids.length > 0 && ids.length <= MAX_TARGETS ? seeInstances(turn, account, ids) : undefined,
+      IMAGE_ID_PATTERN.test(values.imageId)
+        ? seeImage(turn, services.reinstall, account.client, values.imageId)
+        : undefined,
     ]);
     await client.views.update({
       view_id: view.id,
       hash: view.hash,
       view: reinstallRequestModal(turn.view, {
-        prefill,
-        ...(instance ? { instance: instance.info } : {}),
+        prefill: { ...prefill, ...(ids.length > 0 ? { instanceIds: ids } : {}) },
+        snapshotName: values.snapshotName || defaultSnapshotName(ids, new Date(services.clock())),
+        ...(instances ? { instances: instances.infos } : {}),
         ...(image && !image.missing ? { image: image.info } : {}),
       }),
     });

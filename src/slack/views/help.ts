@@ -37,6 +37,10 @@ export function usageText(m: Messages, reason: InvalidReason): string {
       return u.unexpectedArgs(reason.command);
     case "unbalancedQuote":
       return u.unbalancedQuote;
+    case "missingInstanceId":
+      return u.missingInstanceId(reason.command);
+    case "tooManyInstances":
+      return u.tooManyInstances(reason.max);
   }
 }
 

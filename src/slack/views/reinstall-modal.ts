@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
 import type { ImageSource } from "../../domain/image-search.ts";
-import type { ApprovalRequest } from "../../store/types.ts";
-import { requestSummary } from "./approval-card.ts";
+import type { Operation } from "../../domain/operations/index.ts";
 import { type Block, context, LIMITS, type ModalView, modal, option, plain, section } from "./blocks.ts";
 import { statusLabel, typeLabel } from "./image-format.ts";
-import { bold, escapeMrkdwn, truncate } from "./text.ts";
+import { operationSummary } from "./operation-card.ts";
+import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
 import { type ViewContext, withBanner } from "./view-context.ts";
 
 /** The request form (journey 4), the rejection form (journey 5) and what the requester sees after submitting. */
@@ -19,27 +19,38 @@ export const REINSTALL_BLOCKS = {
   instanceInfo: "reinstall_instance_info",
   image: "reinstall_image",
   imageInfo: "reinstall_image_info",
+  /** Followed by the pre-selection it was drawn with, so a refresh with new defaults shows them. */
+  plan: "reinstall_plan",
+  snapshotName: "reinstall_snapshot_name",
   reason: "reinstall_reason",
 } as const;
 
 export const REINSTALL_ACTIONS = {
-  /** Enter in the instance field looks the instance up. */
+  /** Enter in the instance field looks the instances up. */
   instance: "reinstall_instance_id",
   /** The external select: options from the type-ahead, a pick refreshes the image line. */
   image: "reinstall_image_pick",
+  plan: "reinstall_plan_options",
+  snapshotName: "reinstall_snapshot_name_text",
   reason: "reinstall_reason_text",
 } as const;
+
+export const PLAN_OPTIONS = { stopFirst: "stop_first", startAfter: "start_after", snapshot: "snapshot" } as const;
+export type PlanOptionValue = (typeof PLAN_OPTIONS)[keyof typeof PLAN_OPTIONS];
 
 export const REJECT_BLOCK = "approval_reject_reason";
 export const REJECT_ACTION = "reason";
 
 export const REASON_MAX = 500;
 export const INSTANCE_ID_MAX = 64;
+/** 20 ids of at most 64 characters and the spaces between them. */
+export const INSTANCE_FIELD_MAX = 20 * (INSTANCE_ID_MAX + 1);
+export const SNAPSHOT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,60}$/;
 
 export type InstanceInfo =
-  | { kind: "found"; name?: string; gpu?: string; state?: string }
-  | { kind: "missing"; zone: string }
-  | { kind: "unchecked" };
+  | { kind: "found"; id: string; name?: string; gpu?: string; state?: string; zone?: string }
+  | { kind: "missing"; id: string; zone: string }
+  | { kind: "unchecked"; id: string };
 
 export interface ImageInfo {
   name?: string;
@@ -50,20 +61,20 @@ export interface ImageInfo {
 
 /** What the form was opened with; it rides in private_metadata so a refresh can rebuild the same form. */
 export interface FormMetadata {
-  instanceId?: string;
+  instanceIds?: string[];
   imageId?: string;
   imageName?: string;
 }
 
 const metadataSchema = z.object({
-  i: z.string().regex(INSTANCE_ID_PATTERN).max(INSTANCE_ID_MAX).optional(),
+  i: z.array(z.string().regex(INSTANCE_ID_PATTERN).max(INSTANCE_ID_MAX)).max(20).optional(),
   g: z.string().regex(IMAGE_ID_PATTERN).max(LIMITS.optionValue).optional(),
   n: z.string().max(LIMITS.optionText).optional(),
 });
 
 export function encodeFormMetadata(meta: FormMetadata): string {
   return JSON.stringify({
-    ...(meta.instanceId ? { i: meta.instanceId } : {}),
+    ...(meta.instanceIds?.length ? { i: meta.instanceIds.slice(0, 20) } : {}),
     ...(meta.imageId ? { g: meta.imageId } : {}),
     ...(meta.imageName ? { n: truncate(meta.imageName, LIMITS.optionText) } : {}),
   });
@@ -80,26 +91,42 @@ export function decodeFormMetadata(raw: string | undefined): FormMetadata {
   const parsed = metadataSchema.safeParse(json);
   if (!parsed.success) return {};
   const { i, g, n } = parsed.data;
-  return { ...(i ? { instanceId: i } : {}), ...(g ? { imageId: g } : {}), ...(n ? { imageName: n } : {}) };
+  return { ...(i?.length ? { instanceIds: i } : {}), ...(g ? { imageId: g } : {}), ...(n ? { imageName: n } : {}) };
+}
+
+/** The plan options as first shown: stop first unless every instance is Stopped, start again if any was Running. */
+export interface PlanDefaults {
+  stopFirst: boolean;
+  startAfter: boolean;
+}
+
+export function planDefaults(instances: readonly InstanceInfo[] | undefined): PlanDefaults {
+  const states = (instances ?? []).flatMap((info) => (info.kind === "found" ? [info.state ?? ""] : []));
+  if (states.length === 0) return { stopFirst: true, startAfter: true };
+  return {
+    stopFirst: states.some((state) => state !== "Stopped"),
+    startAfter: states.some((state) => state === "Running"),
+  };
 }
 
 export interface RequestForm {
   prefill: FormMetadata;
-  instance?: InstanceInfo;
+  instances?: readonly InstanceInfo[];
   image?: ImageInfo;
+  /** The custom-image name offered for the copy; editable. */
+  snapshotName: string;
 }
 
 function instanceLine(ctx: ViewContext, info: InstanceInfo): string {
   const r = ctx.m.reinstall.modal;
-  if (info.kind === "missing") return r.instanceMissing(info.zone);
-  if (info.kind === "unchecked") return r.instanceUnchecked;
-  const state = info.state ? escapeMrkdwn(truncate(info.state, 64)) : "—";
-  const line = r.instanceFound(
+  if (info.kind === "missing") return `${code(info.id)} ${r.instanceMissing(escapeMrkdwn(info.zone))}`;
+  if (info.kind === "unchecked") return `${code(info.id)} ${r.instanceUnchecked}`;
+  const state = info.state ? escapeMrkdwn(truncate(ctx.m.instances.states[info.state] ?? info.state, 64)) : "—";
+  return `${code(info.id)} ${r.instanceFound(
     bold(truncate(info.name ?? "—", 100)) || "—",
     info.gpu ? escapeMrkdwn(truncate(info.gpu, 100)) : "—",
     state,
-  );
-  return info.state && info.state !== "Stopped" ? `${line}\n${r.instanceNotStopped(state)}` : line;
+  )}`;
 }
 
 function imageLine(ctx: ViewContext, info: ImageInfo): string {
@@ -110,9 +137,24 @@ function imageLine(ctx: ViewContext, info: ImageInfo): string {
   );
 }
 
+export function planBlockId(defaults: PlanDefaults): string {
+  return `${REINSTALL_BLOCKS.plan}_${defaults.stopFirst ? "s" : ""}${defaults.startAfter ? "r" : ""}`;
+}
+
 export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): ModalView {
   const r = ctx.m.reinstall.modal;
   const { prefill } = form;
+  const defaults = planDefaults(form.instances);
+  const planChoices = [
+    option(r.planStopFirst, PLAN_OPTIONS.stopFirst),
+    option(r.planStartAfter, PLAN_OPTIONS.startAfter),
+    option(r.planSnapshot, PLAN_OPTIONS.snapshot),
+  ];
+  const preselected = planChoices.filter(
+    (choice) =>
+      (choice.value === PLAN_OPTIONS.stopFirst && defaults.stopFirst) ||
+      (choice.value === PLAN_OPTIONS.startAfter && defaults.startAfter),
+  );
   const blocks: Block[] = [
     section(r.intro),
     {
@@ -124,15 +166,22 @@ export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): Moda
       element: {
         type: "plain_text_input",
         action_id: REINSTALL_ACTIONS.instance,
-        max_length: INSTANCE_ID_MAX,
+        max_length: INSTANCE_FIELD_MAX,
         placeholder: plain(r.instancePlaceholder, LIMITS.placeholder),
         dispatch_action_config: { trigger_actions_on: ["on_enter_pressed"] },
-        ...(prefill.instanceId ? { initial_value: prefill.instanceId } : {}),
+        ...(prefill.instanceIds?.length
+          ? { initial_value: prefill.instanceIds.slice(0, 20).join(" ").slice(0, INSTANCE_FIELD_MAX) }
+          : {}),
       },
     },
   ];
-  if (form.instance)
-    blocks.push({ ...context(instanceLine(ctx, form.instance)), block_id: REINSTALL_BLOCKS.instanceInfo });
+  if (form.instances?.length) {
+    const lines = form.instances.slice(0, 20).map((info) => instanceLine(ctx, info));
+    blocks.push({
+      ...section(truncate(lines.join("\n"), LIMITS.sectionText)),
+      block_id: REINSTALL_BLOCKS.instanceInfo,
+    });
+  }
   blocks.push({
     type: "input",
     block_id: REINSTALL_BLOCKS.image,
@@ -148,6 +197,32 @@ export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): Moda
   });
   if (form.image) blocks.push({ ...context(imageLine(ctx, form.image)), block_id: REINSTALL_BLOCKS.imageInfo });
   blocks.push(
+    {
+      type: "input",
+      block_id: planBlockId(defaults),
+      optional: true,
+      label: plain(r.planLabel, LIMITS.label),
+      hint: plain(r.planHint, LIMITS.hint),
+      element: {
+        type: "checkboxes",
+        action_id: REINSTALL_ACTIONS.plan,
+        options: planChoices,
+        ...(preselected.length > 0 ? { initial_options: preselected } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: REINSTALL_BLOCKS.snapshotName,
+      optional: true,
+      label: plain(r.snapshotNameLabel, LIMITS.label),
+      hint: plain(r.snapshotNameHint, LIMITS.hint),
+      element: {
+        type: "plain_text_input",
+        action_id: REINSTALL_ACTIONS.snapshotName,
+        max_length: 60,
+        initial_value: truncate(form.snapshotName, 60),
+      },
+    },
     {
       type: "input",
       block_id: REINSTALL_BLOCKS.reason,
@@ -172,13 +247,20 @@ export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): Moda
   });
 }
 
+/** The copy's default name: "backup-" and the first instance's id, editable in the form. */
+export function defaultSnapshotName(instanceIds: readonly string[] | undefined, now: Date): string {
+  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  const first = instanceIds?.[0]?.replace(/^uhost-/, "") ?? "instance";
+  return `backup-${first}-${day}`.slice(0, 60);
+}
+
 /** After submitting: "posting…", then the link to the card (or why there is none). */
 export function requestSubmittedModal(ctx: ViewContext, text: string): ModalView {
   const s = ctx.m.reinstall.submitted;
   return modal({ title: s.title, close: s.close, blocks: withBanner(ctx, [section(text)]) });
 }
 
-export function rejectModal(ctx: ViewContext, request: ApprovalRequest): ModalView {
+export function rejectModal(ctx: ViewContext, request: Operation): ModalView {
   const r = ctx.m.reinstall.reject;
   return modal({
     title: r.title,
@@ -187,7 +269,7 @@ export function rejectModal(ctx: ViewContext, request: ApprovalRequest): ModalVi
     callbackId: REJECT_CALLBACK,
     privateMetadata: request.id,
     blocks: withBanner(ctx, [
-      section(r.intro(requestSummary(request), request.requesterId)),
+      section(r.intro(operationSummary(ctx.m, request), request.requesterId)),
       {
         type: "input",
         block_id: REJECT_BLOCK,
