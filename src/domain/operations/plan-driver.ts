@@ -90,7 +90,14 @@ export function createPlanDriver(env: EngineEnv): PlanDriver {
         log.warn("another engine took this step over");
         return "lost";
       }
-      if (error instanceof StepPausedError) return "paused";
+      if (error instanceof StepPausedError) {
+        // Let go at once, so another replica need not wait for the claim to lapse.
+        await env.operations.renewClaim(operation.id, step.position, {
+          owner: env.owner,
+          until: new Date(env.clock() - 1),
+        });
+        return "paused";
+      }
       log.error({ err: error }, "a step failed inside the bot");
       // After a send nothing the bot did wrong proves CompShare did nothing.
       verdict = {
