@@ -175,6 +175,46 @@ describe.each(targets)("operations engine on $name", ({ make }) => {
     expect(w.mutations(instance.UHostId)).toEqual(["Stop"]);
   });
 
+  it("fails when the reinstall lands in Install Fail, and does not start the instance", async () => {
+    const w = await fresh();
+    const instance = w.instance({ State: "Stopped" });
+    w.sim.faults.inject({ kind: "installFail" }, { actions: ["ReinstallCompShareInstance"], times: 1 });
+    const handle = await w.engine();
+    const op = await handle.engine.request(
+      w.request({
+        targets: [{ instanceId: instance.UHostId }],
+        options: { image: { id: w.image() }, startAfter: true },
+      }),
+    );
+    const done = await approveAndSettle(handle, op);
+    expect(done.status).toBe("failed");
+    expect(stepStatuses(done)).toEqual([
+      "reinstall:done",
+      "wait-for-state:failed",
+      "start:skipped",
+      "wait-for-state:skipped",
+    ]);
+    expect(done.steps[1]?.result?.problem).toEqual({ code: "instance_failed", state: "Install Fail" });
+    expect(w.mutations(instance.UHostId)).toEqual(["Reinstall"]);
+  });
+
+  it("reboots through the same engine: the write, then a wait for Running", async () => {
+    const w = await fresh();
+    const instance = w.instance({ State: "Running" });
+    const handle = await w.engine();
+    const op = await handle.engine.request(
+      w.request({ kind: "reboot", targets: [{ instanceId: instance.UHostId }], approval: "none" }),
+    );
+    expect(op.status).toBe("approved");
+    await handle.engine.idle();
+    const done = await handle.engine.get(TEAM, op.id);
+    expect(done?.status).toBe("succeeded");
+    expect(stepStatuses(done ?? op)).toEqual(["reboot:done", "wait-for-state:done"]);
+    expect(w.mutations(instance.UHostId)).toEqual(["Reboot"]);
+    const audit = await w.store.audit.query({ teamId: TEAM });
+    expect(audit.find((a) => a.action === "reboot.approve")).toMatchObject({ actorId: REQUESTER, result: "approved" });
+  });
+
   it("fails a wait that outlasts its deadline, saying what it waited for and what it saw", async () => {
     const w = await fresh();
     const instance = w.instance({ State: "Running" });
