@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { planSteps } from "../../src/domain/operations/plan.ts";
 import {
+  ApprovalNotFoundError,
   InvalidStoreInputError,
   InvalidTransitionError,
   type NewOperationRecord,
@@ -153,6 +154,103 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     expect(unknown).toMatchObject({ ok: true, operation: { finishedAt: clock.now() } });
     const again = await store.operations.transition(op.id, "unknown", "executing");
     expect(again.ok && again.operation.finishedAt).toBeUndefined();
+  });
+
+  it("lists a requester's requests newest first, filtered by status", async () => {
+    const { store } = await open();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push((await store.operations.create(newOperation())).id);
+      clock.advance(MINUTE);
+    }
+    await store.operations.create(newOperation({ requesterId: "U_OTHER" }));
+    await store.operations.create(newOperation({ teamId: "T0002" }));
+    await store.operations.transition(ids[1] as string, "pending", "cancelled", { decidedBy: "U_REQ" });
+    const list = (opts?: Parameters<Store["operations"]["listForRequester"]>[2]) =>
+      store.operations.listForRequester(T1, "U_REQ", opts).then((all) => all.map((r) => r.id));
+    expect(await list()).toEqual([...ids].reverse());
+    expect(await list({ statuses: ["pending"] })).toEqual([ids[3], ids[2], ids[0]]);
+    expect(await list({ statuses: ["cancelled", "rejected"] })).toEqual([ids[1]]);
+    expect(await list({ statuses: [] })).toEqual([]);
+    expect(await list({ limit: 2 })).toEqual([ids[3], ids[2]]);
+    const [newest] = await store.operations.listForRequester(T1, "U_REQ", { limit: 1 });
+    expect(newest?.steps).toHaveLength(12);
+    expect(newest?.targets).toHaveLength(2);
+  });
+
+  it("lists what an approver may decide: pending, unexpired, this team, oldest first", async () => {
+    const { store } = await open();
+    const old = await store.operations.create(newOperation({ ttlMs: HOUR }));
+    clock.advance(MINUTE);
+    const mine = await store.operations.create(newOperation({ requesterId: "APPROVER" }));
+    clock.advance(MINUTE);
+    const newer = await store.operations.create(newOperation({ ttlMs: 3 * HOUR }));
+    const decided = await store.operations.create(newOperation());
+    await store.operations.transition(decided.id, "pending", "rejected", { decidedBy: "APPROVER" });
+    await store.operations.create(newOperation({ teamId: "T0002" }));
+    const ids = async (opts?: { excludeRequester?: string; limit?: number }) =>
+      (await store.operations.listPending(T1, opts)).map((r) => r.id);
+    expect(await ids()).toEqual([old.id, mine.id, newer.id]);
+    expect(await ids({ excludeRequester: "APPROVER" })).toEqual([old.id, newer.id]);
+    expect(await ids({ limit: 1 })).toEqual([old.id]);
+    clock.advance(HOUR);
+    expect(await ids()).toEqual([mine.id, newer.id]);
+  });
+
+  it("lists finished requests newest first, by requester or decider", async () => {
+    const { store } = await open();
+    const decide = async (requester: string, to: "rejected" | "cancelled" | "approved", decider: string) => {
+      const r = await store.operations.create(newOperation({ requesterId: requester }));
+      clock.advance(MINUTE);
+      await store.operations.transition(r.id, "pending", to, { decidedBy: decider });
+      return r.id;
+    };
+    const rejected = await decide("U1", "rejected", "BOSS");
+    const cancelled = await decide("U2", "cancelled", "U2");
+    const approved = await decide("U1", "approved", "BOSS");
+    await store.operations.transition(approved, "approved", "executing");
+    await store.operations.transition(approved, "executing", "succeeded");
+    const stillRunning = await decide("U3", "approved", "BOSS");
+    const ids = async (opts?: { involving?: string; limit?: number }) =>
+      (await store.operations.listRecent(T1, opts)).map((r) => r.id);
+    expect(await ids()).toEqual([approved, cancelled, rejected]);
+    expect(await ids({ involving: "U1" })).toEqual([approved, rejected]);
+    expect(await ids({ involving: "BOSS" })).toEqual([approved, rejected]);
+    expect(await ids({ involving: "U2" })).toEqual([cancelled]);
+    expect(await ids({ limit: 1 })).toEqual([approved]);
+    expect(await ids()).not.toContain(stillRunning);
+    expect(await store.operations.listRecent("T0002")).toEqual([]);
+  });
+
+  it("remembers where the card was posted", async () => {
+    const { store } = await open();
+    const r = await store.operations.create(newOperation());
+    await store.operations.setMessage(r.id, "C0APPROVALS", "1712345678.000100");
+    expect(await store.operations.get(r.id)).toMatchObject({
+      channelId: "C0APPROVALS",
+      messageTs: "1712345678.000100",
+    });
+    await expect(store.operations.setMessage("req_aaaaaaaaaaaaaaaa", "C1", "1.2")).rejects.toBeInstanceOf(
+      ApprovalNotFoundError,
+    );
+    expect(await store.operations.get("req_aaaaaaaaaaaaaaaa")).toBeUndefined();
+  });
+
+  it("lets exactly one of 200 concurrent approvals win across two store instances, and says who won", async () => {
+    const { store: a, url } = await open();
+    const { store: b } = await open(url);
+    const r = await a.operations.create(newOperation());
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 ? a : b).operations.transition(r.id, "pending", "approved", { decidedBy: `B${i}` }),
+      ),
+    );
+    const winners = results.filter((x) => x.ok);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]?.ok ? winners[0].operation.decidedBy : undefined;
+    for (const loser of results.filter((x) => !x.ok)) {
+      expect(loser).toEqual({ ok: false, current: expect.objectContaining({ status: "approved", decidedBy: winner }) });
+    }
   });
 
   it("expires what is due, at most a batch at a time, and no decision lands after the deadline", async () => {
