@@ -1,8 +1,6 @@
 /** The store's public face: what the rest of the bot imports. */
 
 export { APPROVAL_ID_PATTERN } from "./approval-id.ts";
-export { INTERRUPTED_NOTE } from "./approval-repository.ts";
-export { APPROVAL_STATUSES, canTransition, FINISHED_STATUSES } from "./approval-transitions.ts";
 export { assertSafeAuditDetail } from "./audit-log.ts";
 export {
   ApprovalNotFoundError,
@@ -17,4 +15,5 @@ export {
   StoreUnavailableError,
 } from "./errors.ts";
 export { type OpenStoreOptions, openStore } from "./open-store.ts";
+export { canMove, FINISHED_REQUEST_STATUSES } from "./request-transitions.ts";
 export type * from "./types.ts";

@@ -250,6 +250,8 @@ SELECT id, 0, instance_id,
   CASE WHEN status IN ('succeeded', 'failed', 'unknown') THEN updated_at END,
   updated_at
 FROM approval_requests;
+
+DROP TABLE approval_requests;
 `,
     postgres: `
 CREATE TABLE operation_requests (
@@ -330,6 +332,8 @@ SELECT id, 0, instance_id,
   CASE WHEN status IN ('succeeded', 'failed', 'unknown') THEN updated_at END,
   updated_at
 FROM approval_requests;
+
+DROP TABLE approval_requests;
 `,
   }),
 ]);

@@ -1,5 +1,4 @@
 import type { Logger } from "../log.ts";
-import { createApprovalStore } from "./approval-repository.ts";
 import { createAuditLog } from "./audit-log.ts";
 import type { CredentialCipher } from "./credential-cipher.ts";
 import { createCredentialStore } from "./credential-repository.ts";
@@ -22,7 +21,6 @@ export function createSqlStore(db: SqlDriver, deps: SqlStoreDeps): Store {
   return {
     driver: db.dialect,
     credentials: createCredentialStore(db, { cipher: deps.cipher, now, logger: deps.logger }),
-    approvals: createApprovalStore(db, { now }),
     operations: createOperationStore(db, { now }),
     audit: createAuditLog(db, { now }),
     async ready() {

@@ -7,9 +7,6 @@ import type {
   StepResult,
   Target,
 } from "../domain/operations/api.ts";
-import type { APPROVAL_STATUSES } from "./approval-transitions.ts";
-
-export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 export interface StoredCredentials {
   teamId: string;
@@ -21,68 +18,6 @@ export interface StoredCredentials {
   projectId?: string;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface ApprovalOutcome {
-  retCode?: number;
-  message?: string;
-  requestId?: string;
-}
-
-export interface ApprovalRequest {
-  /** "req_" + 16 base32 characters: unguessable, safe in button values. */
-  id: string;
-  teamId: string;
-  requesterId: string;
-  instanceId: string;
-  instanceName?: string;
-  instanceGpu?: string;
-  instanceState?: string;
-  imageId: string;
-  imageName?: string;
-  imageType?: string;
-  region: string;
-  zone: string;
-  projectId?: string;
-  reason: string;
-  status: ApprovalStatus;
-  decidedBy?: string;
-  decidedAt?: Date;
-  note?: string;
-  outcome?: ApprovalOutcome;
-  channelId?: string;
-  messageTs?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  expiresAt: Date;
-}
-
-export type NewApprovalRequest = Omit<
-  ApprovalRequest,
-  | "id"
-  | "status"
-  | "createdAt"
-  | "updatedAt"
-  | "expiresAt"
-  | "decidedBy"
-  | "decidedAt"
-  | "note"
-  | "outcome"
-  | "channelId"
-  | "messageTs"
-> & { ttlMs: number };
-
-/** On failure, `current` is the state that won the race (or undefined when the id is unknown). */
-export type TransitionResult =
-  | { ok: true; request: ApprovalRequest }
-  | { ok: false; current: ApprovalRequest | undefined };
-
-export interface TransitionPatch {
-  /** Required when a decision leaves pending (approved, rejected, cancelled); refused elsewhere. */
-  decidedBy?: string;
-  note?: string;
-  /** Only on the moves that end an execution (succeeded, failed, unknown). */
-  outcome?: ApprovalOutcome;
 }
 
 export type AuditDetail = Record<string, string | number | boolean | null>;
@@ -118,36 +53,6 @@ export interface CredentialStore {
   delete(teamId: string, userId: string): Promise<boolean>;
   /** Re-encrypts, in one transaction, every record not under the first key; all or nothing. */
   rotate(): Promise<{ reencrypted: number }>;
-}
-
-export interface ApprovalStore {
-  create(input: NewApprovalRequest): Promise<ApprovalRequest>;
-  get(id: string): Promise<ApprovalRequest | undefined>;
-  /** Newest first. */
-  listForRequester(
-    teamId: string,
-    requesterId: string,
-    opts?: { statuses?: ApprovalStatus[]; limit?: number },
-  ): Promise<ApprovalRequest[]>;
-  /** Pending and not yet expired by the store's clock, oldest first: what an approver may decide. */
-  listPending(teamId: string, opts?: { excludeRequester?: string; limit?: number }): Promise<ApprovalRequest[]>;
-  /** Finished requests, newest decision first; `involving` matches the requester or the decider. */
-  listRecent(teamId: string, opts?: { limit?: number; involving?: string }): Promise<ApprovalRequest[]>;
-  /**
-   * One compare-and-set: succeeds only if the request is still in `from` (and, leaving pending,
-   * not yet expired). Throws InvalidTransitionError for a move outside the graph.
-   */
-  transition(id: string, from: ApprovalStatus, to: ApprovalStatus, patch?: TransitionPatch): Promise<TransitionResult>;
-  /** Throws ApprovalNotFoundError for an unknown id. */
-  setMessage(id: string, channelId: string, messageTs: string): Promise<void>;
-  /** Pending requests whose time is up become expired; returns the ones this call moved. */
-  expireDue(): Promise<ApprovalRequest[]>;
-  /**
-   * At start-up: executing → unknown, since a call in flight when the process died has an
-   * unknowable outcome. With several replicas pass `startedBefore` (now − the call deadline)
-   * so a live replica's call in flight is left alone.
-   */
-  markInterrupted(opts?: { startedBefore?: Date }): Promise<ApprovalRequest[]>;
 }
 
 /** A new request with its plan, written in one transaction. */
@@ -245,7 +150,6 @@ export interface AuditLog {
 export interface Store {
   readonly driver: "sqlite" | "postgres";
   readonly credentials: CredentialStore;
-  readonly approvals: ApprovalStore;
   readonly operations: OperationStore;
   readonly audit: AuditLog;
   /** Reachable and every known migration applied; for /readyz. */

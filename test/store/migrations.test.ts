@@ -22,7 +22,7 @@ const RELEASED = [
   {
     version: 2,
     name: "2026-12-operation-plans",
-    checksum: "cea4c0b46371fbd8587c25ac9c43f2bb6f3c47a71b560d1e0ccaf8aa16a6b4fc",
+    checksum: "3c26da3606bf5c8c90499728b10d02d6557ecd7dc9ed648723bc4c60baaf4f4e",
   },
 ];
 

@@ -109,6 +109,7 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     await expect(store.operations.create(newOperation({ reason: "  " }))).rejects.toBeInstanceOf(
       InvalidStoreInputError,
     );
+    await expect(store.operations.create(newOperation({ ttlMs: 0 }))).rejects.toBeInstanceOf(InvalidStoreInputError);
     expect(await rawQuery(url, "SELECT id FROM operation_requests")).toEqual([]);
   });
 
@@ -122,7 +123,13 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     });
     expect(rejected).toMatchObject({
       ok: true,
-      operation: { status: "rejected", decidedBy: "U_BOSS", note: "not now", finishedAt: clock.now() },
+      operation: {
+        status: "rejected",
+        decidedBy: "U_BOSS",
+        decidedAt: clock.now(),
+        note: "not now",
+        finishedAt: clock.now(),
+      },
     });
     if (!rejected.ok) throw new Error("unreachable");
     expect(new Set(rejected.operation.steps.map((s) => s.status))).toEqual(new Set(["skipped"]));
@@ -511,5 +518,7 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     expect((await read("req_aaaaaaaaaaaaaaa6")).steps[0]?.result).toEqual({ problem: { code: "http", status: 500 } });
     expect((await read("req_aaaaaaaaaaaaaaa7")).steps[0]?.status).toBe("skipped");
     expect((await read("req_aaaaaaaaaaaaaaa8")).steps[0]?.result).toEqual({ problem: { code: "no_evidence" } });
+    // The version 1 table is gone: nothing can write to it and be forgotten.
+    await expect(rawQuery(url, "SELECT 1 FROM approval_requests")).rejects.toThrow();
   });
 });
