@@ -100,7 +100,8 @@ export function createOperationAnnouncer(options: AnnouncerOptions): OperationAn
   };
 
   const arm = (id: string, state: CardState, delay: number) => {
-    if (state.timer !== undefined) return;
+    // While draining, whatever is waiting is sent by drain itself.
+    if (state.timer !== undefined || draining) return;
     state.timer = timers.setTimeout(() => {
       state.timer = undefined;
       state.sending = send(id, state)

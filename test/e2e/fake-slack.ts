@@ -29,6 +29,8 @@ export interface FileDownload {
 export type SlackFailure =
   | { kind: "error"; error: string }
   | { kind: "status"; status: number }
+  /** Slack did the work (posted, updated) and then answered this HTTP status: the ambiguous failure. */
+  | { kind: "statusAfterEffect"; status: number }
   | { kind: "ratelimit"; retryAfterSeconds: number };
 
 export interface FakeFile {
@@ -218,7 +220,10 @@ export class FakeSlack {
 
     const failure = this.#takeFailure(method, args);
     if (failure) {
-      if (failure.kind === "status") {
+      if (failure.kind === "statusAfterEffect") {
+        this.#answer(method, args);
+        res.writeHead(failure.status, { "content-type": "text/plain" }).end("upstream trouble");
+      } else if (failure.kind === "status") {
         res.writeHead(failure.status, { "content-type": "text/plain" }).end("upstream trouble");
       } else if (failure.kind === "ratelimit") {
         res
@@ -269,6 +274,16 @@ export class FakeSlack {
         if (!this.messages.has(key)) return { ok: false, error: "message_not_found" };
         this.messages.set(key, args);
         return { ok: true, channel: args.channel, ts: args.ts };
+      }
+      case "conversations.history": {
+        const channel = String(args.channel);
+        const oldest = Number(args.oldest ?? 0);
+        const messages = [...this.messages.entries()]
+          .filter(([key]) => key.startsWith(`${channel}/`))
+          .map(([key, message]) => ({ ...message, ts: key.slice(channel.length + 1) }))
+          .filter((message) => Number(message.ts) >= oldest)
+          .reverse();
+        return { ok: true, messages, has_more: false };
       }
       case "chat.delete": {
         const deleted = this.messages.delete(`${String(args.channel)}/${String(args.ts)}`);
@@ -350,7 +365,8 @@ export class FakeSlack {
 
   #nextTs(): string {
     this.#tsCounter += 1;
-    return `1700000000.${String(this.#tsCounter).padStart(6, "0")}`;
+    // Like Slack's: seconds of the post, then a sequence (unique within the second).
+    return `${Math.floor(Date.now() / 1000)}.${String(this.#tsCounter).padStart(6, "0")}`;
   }
 }
 

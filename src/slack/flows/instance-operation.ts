@@ -44,7 +44,8 @@ export async function runInstanceOperation(
     region: account.credentials.region,
     zone: instance.Zone ?? account.credentials.zone,
     ...(account.credentials.projectId ? { projectId: account.credentials.projectId } : {}),
-    reason: "",
+    // No form asks why; the audit row says where it came from.
+    reason: `/compshare ${command.kind}`,
     keyFingerprint: account.fingerprint,
     targets: [targetOf(instance)],
     options: {},

@@ -60,7 +60,8 @@ export const reinstallEn = {
       instanceFormat: "An instance id looks like uhost-abc123.",
       instancesMissing: "Give at least one instance id.",
       tooManyInstances: (max: number) => `One request takes at most ${max} instances.`,
-      instancesUnknown: (ids: string, zone: string) => `Your keys see no instance ${ids} in zone ${zone}.`,
+      instancesUnknown: (ids: string, zone: string) =>
+        `Your keys see no instance ${ids} in zone ${zone}. One request takes instances of one zone, your keys' zone.`,
       mixedZones: (zones: string) => `All instances of one request must be in one zone; these are in ${zones}.`,
       snapshotNameFormat: "1–60 letters, digits, - or _; it names the custom image.",
       instanceMissing: (zone: string) => `None of your instances in zone ${zone} has this id.`,
@@ -240,7 +241,8 @@ export const reinstallZhCN: typeof reinstallEn = {
       instanceFormat: "实例 ID 形如 uhost-abc123。",
       instancesMissing: "请至少填写一个实例 ID。",
       tooManyInstances: (max: number) => `一次申请最多 ${max} 台实例。`,
-      instancesUnknown: (ids: string, zone: string) => `你的密钥在可用区 ${zone} 看不到实例 ${ids}。`,
+      instancesUnknown: (ids: string, zone: string) =>
+        `你的密钥在可用区 ${zone} 看不到实例 ${ids}。一次申请只能包含同一可用区（你的密钥所在可用区）的实例。`,
       mixedZones: (zones: string) => `同一申请中的实例须在同一可用区，这些实例分别在 ${zones}。`,
       snapshotNameFormat: "1–60 个字母、数字、- 或 _，用作自制镜像名称。",
       instanceMissing: (zone: string) => `你在可用区 ${zone} 中没有这个 ID 的实例。`,
