@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CompShareClient } from "../../src/compshare/client.ts";
 import { CompShareOutcomeUnknownError, CompShareTimeoutError } from "../../src/compshare/errors.ts";
 import { instanceOutcomes } from "../../src/domain/operations/index.ts";
 import { type StoreTarget, storeTargets } from "../store/harness.ts";
@@ -259,6 +260,36 @@ describe.each(targets)("operations engine on $name", ({ make }) => {
     const done = await approveAndSettle(handle, op);
     expect(done.status).toBe("succeeded");
     expect(done.steps[0]).toMatchObject({ status: "done", result: { reconciled: true, observedImageId: image } });
+    expect(w.mutations(instance.UHostId)).toEqual(["Reinstall"]);
+  });
+
+  it("does not call a lost reinstall done because the instance already had that image", async () => {
+    const w = await fresh();
+    const image = w.image();
+    const instance = w.instance({ State: "Stopped", CompShareImageId: image });
+    const lose = (client: CompShareClient, send: boolean): CompShareClient => ({
+      ...client,
+      async reinstallInstance(req, opts) {
+        if (send) await client.reinstallInstance(req, opts);
+        throw new CompShareOutcomeUnknownError(
+          new CompShareTimeoutError("headers", { action: "ReinstallCompShareInstance", requestSent: true }),
+        );
+      },
+    });
+    const target = [{ instanceId: instance.UHostId, imageBeforeId: image }];
+    // Never reached CompShare: the instance shows the image it always had, which proves nothing.
+    const lost = await w.engine({ wrapClient: (client) => lose(client, false), deadlines: { reinstall: 60_000 } });
+    const op = await lost.engine.request(w.request({ targets: target, options: { image: { id: image } } }));
+    expect((await approveAndSettle(lost, op)).steps[0]).toMatchObject({
+      status: "unknown",
+      result: { problem: { code: "no_evidence" } },
+    });
+    // Sent and acted on: it is seen reinstalling, then settled.
+    const acted = await w.engine({ wrapClient: (client) => lose(client, true) });
+    const op2 = await acted.engine.request(w.request({ targets: target, options: { image: { id: image } } }));
+    const done = await approveAndSettle(acted, op2);
+    expect(done.status).toBe("succeeded");
+    expect(done.steps[0]).toMatchObject({ status: "done", result: { reconciled: true } });
     expect(w.mutations(instance.UHostId)).toEqual(["Reinstall"]);
   });
 

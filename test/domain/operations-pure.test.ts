@@ -93,6 +93,14 @@ describe("evidence", () => {
     });
   });
 
+  it("does not take an image the instance already had as proof, unless it was seen reinstalling", () => {
+    const action = { kind: "reinstall", imageId: IMAGE } as const;
+    const landed = instance({ State: "Stopped", CompShareImageId: IMAGE });
+    expect(judgeMutation(action, landed, { imageBefore: IMAGE }).settled).toBe(false);
+    expect(judgeMutation(action, landed, { imageBefore: IMAGE, sawTransition: true }).settled).toBe("done");
+    expect(judgeMutation(action, landed, { imageBefore: "compshareImage-old" }).settled).toBe("done");
+  });
+
   it("settles stop and start by state, and a reboot only by seeing it reboot", () => {
     expect(judgeMutation({ kind: "stop" }, instance({ State: "Stopping" })).settled).toBe("done");
     expect(judgeMutation({ kind: "stop" }, instance({ State: "Running" })).settled).toBe(false);

@@ -38,8 +38,24 @@ const failed = (problem: StepProblem, result: StepResult = {}): Judgement => ({
   result: { ...result, problem },
 });
 
-/** Did the mutation of this step take effect? For a write whose answer was lost, or sent before a restart. */
-export function judgeMutation(action: StepAction, instance: CompShareInstance | undefined): Judgement {
+/** What the reinstall's evidence needs beyond the instance itself. */
+export interface ReinstallContext {
+  /** The image the instance had when the request was checked, when known. */
+  imageBefore?: string | undefined;
+  /** The instance was seen in a transitional state since the write was sent. */
+  sawTransition?: boolean;
+}
+
+/**
+ * Did the mutation of this step take effect? For a write whose answer was lost, or sent before a
+ * restart. An instance that already had the requested image proves nothing by having it: then
+ * only a reinstall seen passing through a transitional state does.
+ */
+export function judgeMutation(
+  action: StepAction,
+  instance: CompShareInstance | undefined,
+  context: ReinstallContext = {},
+): Judgement {
   if (!instance) return failed({ code: "instance_gone" });
   const seen = observation(instance);
   const state = instance.State ?? "";
@@ -54,8 +70,12 @@ export function judgeMutation(action: StepAction, instance: CompShareInstance | 
     case "reboot":
       // Running before and after: only the transitional state proves a reboot happened.
       return state === "Rebooting" ? done : open;
-    case "reinstall":
-      return instance.CompShareImageId === action.imageId && !TRANSITIONAL_STATES.has(state) ? done : open;
+    case "reinstall": {
+      const imageProves = context.imageBefore !== action.imageId || context.sawTransition === true;
+      return instance.CompShareImageId === action.imageId && imageProves && !TRANSITIONAL_STATES.has(state)
+        ? done
+        : open;
+    }
     default:
       return open;
   }

@@ -155,5 +155,11 @@ export function definiteRefusal(error: unknown): StepProblem | undefined {
 }
 
 export function noEvidence(lastState: string | undefined): Verdict {
-  return { status: "unknown", result: { problem: { code: "no_evidence", ...(lastState ? { lastState } : {}) } } };
+  return {
+    status: "unknown",
+    result: {
+      problem: { code: "no_evidence", ...(lastState ? { lastState } : {}) },
+      ...(lastState !== undefined ? { observedState: lastState } : {}),
+    },
+  };
 }

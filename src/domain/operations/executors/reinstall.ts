@@ -1,5 +1,5 @@
 import type { StepAction } from "../api.ts";
-import { judgeMutation } from "../evidence.ts";
+import { judgeMutation, TRANSITIONAL_STATES } from "../evidence.ts";
 import { describeOne, noEvidence, pollUntil, type StepContext, sendOnce, type Verdict } from "../step-context.ts";
 import type { StepExecutor } from "./executor.ts";
 
@@ -29,5 +29,16 @@ export const reinstallExecutor: StepExecutor = {
 };
 
 function reconcile(ctx: StepContext): Promise<Verdict> {
-  return pollUntil(ctx, async () => judgeMutation(ctx.step.action, await describeOne(ctx)), noEvidence);
+  const imageBefore = ctx.operation.targets.find((t) => t.instanceId === ctx.step.instanceId)?.imageBeforeId;
+  // A transitional state recorded by an earlier look (before a restart, or a first Check again) counts too.
+  let sawTransition = TRANSITIONAL_STATES.has(ctx.step.result?.observedState ?? "Stopped");
+  return pollUntil(
+    ctx,
+    async () => {
+      const instance = await describeOne(ctx);
+      if (instance && TRANSITIONAL_STATES.has(instance.State ?? "")) sawTransition = true;
+      return judgeMutation(ctx.step.action, instance, { imageBefore, sawTransition });
+    },
+    noEvidence,
+  );
 }
