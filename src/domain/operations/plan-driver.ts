@@ -9,8 +9,9 @@ import { ClaimLostError, type StepContext, StepPausedError, type Verdict } from 
 /**
  * Carries an approved request's plan forward: each instance's steps in order, each step claimed
  * by compare-and-set before it runs, so any number of engines may drive the same request and
- * every step still runs once. A failed or unknown step stops its instance (the rest skipped);
- * when every step is settled the request gets its final status.
+ * every step still runs once. A failed step stops its instance (the rest skipped); an unknown
+ * one stops it too but leaves the rest pending, for "check again" to carry on. When every
+ * instance is finished or stopped, the request gets its final status.
  */
 export interface PlanDriver {
   /** Resolves when this engine can do no more for the request now. */
