@@ -220,6 +220,7 @@ export type CheckAgainResult =
   /** Only approvers and the requester may check again. */
   | { kind: "refused"; reason: "not_approver" | "unverified"; operation: Operation };
 
+/** Why a request moved; keys_changed covers keys removed too (the request's note says which). */
 export type MoveCause = "requested" | "decision" | "expired" | "withdrawn" | "keys_changed" | "executing";
 
 export type OperationEvent =

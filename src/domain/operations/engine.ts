@@ -1,21 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "../../log.ts";
-import { CredentialDecryptError } from "../../store/errors.ts";
 import type { AuditLog, OperationStore } from "../../store/types.ts";
-import { type LinkedAccount, NotLinkedError } from "../accounts.ts";
-import { decisionRefusal } from "../approvers.ts";
-import {
-  type CheckAgainResult,
-  type Decider,
-  type DecisionResult,
-  OPERATION_NOTES,
-  type Operation,
-  type OperationEvent,
-  type OperationListener,
-  type OperationsEngine,
-  type StepKind,
-} from "./api.ts";
+import type { LinkedAccount } from "../accounts.ts";
+import type { CheckAgainResult, OperationEvent, OperationListener, OperationsEngine, StepKind } from "./api.ts";
+import { createDecisions } from "./decisions.ts";
 import { auditWriter, DEFAULT_DEADLINES, type EngineEnv } from "./engine-env.ts";
 import { planSteps } from "./plan.ts";
 import { createPlanDriver } from "./plan-driver.ts";
@@ -117,74 +106,11 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
     const operation = await ops.get(id);
     return operation?.teamId === teamId ? operation : undefined;
   };
-
-  /** What stands in the way of a decision on `operation` now, or undefined when it may be made. */
-  const blocked = async (operation: Operation): Promise<DecisionResult | undefined> => {
-    if (operation.status !== "pending") return { kind: "late", operation };
-    if (operation.expiresAt.getTime() > options.clock()) return undefined;
-    const moved = await ops.transition(operation.id, "pending", "expired");
-    if (!moved.ok) return { kind: "late", operation: moved.current };
-    await env.audit(moved.operation, "system", "expire", "expired");
-    await emit({ type: "request-moved", operation: moved.operation, cause: "expired" });
-    return { kind: "expired", operation: moved.operation };
-  };
-
-  const refuse = async (operation: Operation, actorId: string, verb: string, reason: string): Promise<void> => {
-    logger.info({ approval: operation.id, refusal: reason, verb }, "decision refused");
-    await env.audit(operation, actorId, verb, `refused:${reason}`);
-  };
-
-  /** The requester's keys must still be the ones the request was checked with. */
-  const keysProblem = async (operation: Operation): Promise<"keys_changed" | "keys_removed" | undefined> => {
-    try {
-      const account = await options.accountFor(operation.teamId, operation.requesterId);
-      if (operation.keyFingerprint && account.fingerprint !== operation.keyFingerprint) return "keys_changed";
-      return undefined;
-    } catch (error) {
-      if (error instanceof NotLinkedError || error instanceof CredentialDecryptError) return "keys_removed";
-      throw error;
-    }
-  };
-
-  const closeForKeys = async (
-    operation: Operation,
-    decider: Decider,
-    reason: "keys_changed" | "keys_removed",
-  ): Promise<DecisionResult> => {
-    const note = reason === "keys_changed" ? OPERATION_NOTES.keysChanged : OPERATION_NOTES.keysRemoved;
-    // Decided by the requester's own change, not by the approver who clicked.
-    const moved = await ops.transition(operation.id, "pending", "cancelled", {
-      decidedBy: operation.requesterId,
-      note,
-    });
-    if (!moved.ok) return { kind: "late", operation: moved.current };
-    await refuse(moved.operation, decider.userId, "approve", reason);
-    await emit({ type: "request-moved", operation: moved.operation, cause: "keys_changed" });
-    return { kind: "refused", reason, operation: moved.operation };
-  };
-
-  const approveNow = async (operation: Operation, deciderId: string): Promise<DecisionResult> => {
-    const moved = await ops.transition(operation.id, "pending", "approved", { decidedBy: deciderId });
-    if (!moved.ok) return { kind: "late", operation: moved.current };
-    await env.audit(moved.operation, deciderId, "approve", "approved");
-    await emit({ type: "request-moved", operation: moved.operation, cause: "decision" });
-    env.background("drive", () => driver.drive(operation.id));
-    return { kind: "done", operation: moved.operation };
-  };
-
-  const closeUnrun = async (
-    operation: Operation,
-    to: "rejected" | "cancelled",
-    actorId: string,
-    verb: string,
-    note?: string,
-  ): Promise<DecisionResult> => {
-    const moved = await ops.transition(operation.id, "pending", to, { decidedBy: actorId, ...(note ? { note } : {}) });
-    if (!moved.ok) return { kind: "late", operation: moved.current };
-    await env.audit(moved.operation, actorId, verb, to);
-    await emit({ type: "request-moved", operation: moved.operation, cause: "decision" });
-    return { kind: "done", operation: moved.operation };
-  };
+  const decisions = createDecisions(env, driver, {
+    allowSelfApproval: options.allowSelfApproval,
+    accountFor: options.accountFor,
+    inTeam,
+  });
 
   return {
     async request(input) {
@@ -208,83 +134,23 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
       });
       await emit({ type: "request-moved", operation, cause: "requested" });
       if (input.approval === "none") {
-        const approved = await approveNow(operation, input.requesterId);
+        const approved = await decisions.approveNow(operation, input.requesterId);
         if (approved.kind === "done") return approved.operation;
       }
       return operation;
     },
 
-    async approve(id, decider) {
-      const operation = await inTeam(decider.teamId, id);
-      if (!operation) return { kind: "late", operation: undefined };
-      const refusal = decisionRefusal({
-        check: decider.check,
-        deciderId: decider.userId,
-        requesterId: operation.requesterId,
-        verdict: "approve",
-        allowSelfApproval: options.allowSelfApproval,
-      });
-      if (refusal) {
-        await refuse(operation, decider.userId, "approve", refusal);
-        return { kind: "refused", reason: refusal, operation };
-      }
-      const stop = await blocked(operation);
-      if (stop) return stop;
-      const keys = await keysProblem(operation);
-      if (keys) return closeForKeys(operation, decider, keys);
-      return approveNow(operation, decider.userId);
-    },
-
-    async reject(id, decider, reason) {
-      const operation = await inTeam(decider.teamId, id);
-      if (!operation) return { kind: "late", operation: undefined };
-      const refusal = decisionRefusal({
-        check: decider.check,
-        deciderId: decider.userId,
-        requesterId: operation.requesterId,
-        verdict: "reject",
-        allowSelfApproval: options.allowSelfApproval,
-      });
-      if (refusal) {
-        await refuse(operation, decider.userId, "reject", refusal);
-        return { kind: "refused", reason: refusal, operation };
-      }
-      const stop = await blocked(operation);
-      if (stop) return stop;
-      return closeUnrun(operation, "rejected", decider.userId, "reject", reason?.trim() || undefined);
-    },
-
-    async cancel(teamId, id, userId) {
-      const operation = await inTeam(teamId, id);
-      if (!operation) return { kind: "late", operation: undefined };
-      if (operation.requesterId !== userId) {
-        await refuse(operation, userId, "cancel", "not_requester");
-        return { kind: "refused", reason: "not_requester", operation };
-      }
-      const stop = await blocked(operation);
-      if (stop) return stop;
-      return closeUnrun(operation, "cancelled", userId, "cancel");
-    },
-
-    async withdraw(teamId, id, byUserId) {
-      const operation = await inTeam(teamId, id);
-      if (operation?.status !== "pending") return { kind: "late", operation };
-      const moved = await ops.transition(id, "pending", "cancelled", {
-        decidedBy: byUserId,
-        note: OPERATION_NOTES.cardNotPosted,
-      });
-      if (!moved.ok) return { kind: "late", operation: moved.current };
-      await env.audit(moved.operation, operation.requesterId, "request", "withdrawn:card_not_posted");
-      await emit({ type: "request-moved", operation: moved.operation, cause: "withdrawn" });
-      return { kind: "done", operation: moved.operation };
-    },
+    approve: decisions.approve,
+    reject: decisions.reject,
+    cancel: decisions.cancel,
+    withdraw: decisions.withdraw,
 
     async checkAgain(id, decider): Promise<CheckAgainResult> {
       const operation = await inTeam(decider.teamId, id);
       if (!operation) return { kind: "nothing_unknown", operation: undefined };
       const isRequester = decider.userId === operation.requesterId;
       if (!isRequester && decider.check !== "approver") {
-        await refuse(operation, decider.userId, "check", decider.check);
+        await decisions.refuse(operation, decider.userId, "check", decider.check);
         return { kind: "refused", reason: decider.check === "unverified" ? "unverified" : "not_approver", operation };
       }
       if (!operation.steps.some((step) => step.status === "unknown")) {

@@ -1,0 +1,171 @@
+import { CredentialDecryptError } from "../../store/errors.ts";
+import { type LinkedAccount, NotLinkedError } from "../accounts.ts";
+import { decisionRefusal } from "../approvers.ts";
+import { type Decider, type DecisionResult, OPERATION_NOTES, type Operation } from "./api.ts";
+import type { EngineEnv } from "./engine-env.ts";
+import type { PlanDriver } from "./plan-driver.ts";
+
+/**
+ * Approval decisions, kept apart from running plans so a richer policy (a quorum, schedules)
+ * replaces this module alone: who may decide, the deadline, the requester's keys, and the one
+ * compare-and-set out of pending with its audit row and event.
+ */
+export interface Decisions {
+  approve(id: string, decider: Decider): Promise<DecisionResult>;
+  reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult>;
+  cancel(teamId: string, id: string, userId: string): Promise<DecisionResult>;
+  withdraw(teamId: string, id: string, byUserId: string): Promise<DecisionResult>;
+  /** pending → approved by `deciderId` and the plan started; for requests that need no approver too. */
+  approveNow(operation: Operation, deciderId: string): Promise<DecisionResult>;
+  /** Logs and audits a refused move. */
+  refuse(operation: Operation, actorId: string, verb: string, reason: string): Promise<void>;
+}
+
+export interface DecisionOptions {
+  allowSelfApproval: boolean;
+  accountFor(teamId: string, userId: string): Promise<LinkedAccount>;
+  inTeam(teamId: string, id: string): Promise<Operation | undefined>;
+}
+
+export function createDecisions(env: EngineEnv, driver: PlanDriver, options: DecisionOptions): Decisions {
+  const ops = env.operations;
+  const { inTeam } = options;
+
+  /** What stands in the way of a decision on `operation` now, or undefined when it may be made. */
+  const blocked = async (operation: Operation): Promise<DecisionResult | undefined> => {
+    if (operation.status !== "pending") return { kind: "late", operation };
+    if (operation.expiresAt.getTime() > env.clock()) return undefined;
+    const moved = await ops.transition(operation.id, "pending", "expired");
+    if (!moved.ok) return { kind: "late", operation: moved.current };
+    await env.audit(moved.operation, "system", "expire", "expired");
+    await env.emit({ type: "request-moved", operation: moved.operation, cause: "expired" });
+    return { kind: "expired", operation: moved.operation };
+  };
+
+  const refuse = async (operation: Operation, actorId: string, verb: string, reason: string): Promise<void> => {
+    env.logger.info({ approval: operation.id, refusal: reason, verb }, "decision refused");
+    await env.audit(operation, actorId, verb, `refused:${reason}`);
+  };
+
+  /** The requester's keys must still be the ones the request was checked with. */
+  const keysProblem = async (operation: Operation): Promise<"keys_changed" | "keys_removed" | undefined> => {
+    try {
+      const account = await options.accountFor(operation.teamId, operation.requesterId);
+      if (operation.keyFingerprint && account.fingerprint !== operation.keyFingerprint) return "keys_changed";
+      return undefined;
+    } catch (error) {
+      if (error instanceof NotLinkedError || error instanceof CredentialDecryptError) return "keys_removed";
+      throw error;
+    }
+  };
+
+  const closeForKeys = async (
+    operation: Operation,
+    decider: Decider,
+    reason: "keys_changed" | "keys_removed",
+  ): Promise<DecisionResult> => {
+    const note = reason === "keys_changed" ? OPERATION_NOTES.keysChanged : OPERATION_NOTES.keysRemoved;
+    // Decided by the requester's own change, not by the approver who clicked.
+    const moved = await ops.transition(operation.id, "pending", "cancelled", {
+      decidedBy: operation.requesterId,
+      note,
+    });
+    if (!moved.ok) return { kind: "late", operation: moved.current };
+    await refuse(moved.operation, decider.userId, "approve", reason);
+    await env.emit({ type: "request-moved", operation: moved.operation, cause: "keys_changed" });
+    return { kind: "refused", reason, operation: moved.operation };
+  };
+
+  const approveNow = async (operation: Operation, deciderId: string): Promise<DecisionResult> => {
+    const moved = await ops.transition(operation.id, "pending", "approved", { decidedBy: deciderId });
+    if (!moved.ok) return { kind: "late", operation: moved.current };
+    await env.audit(moved.operation, deciderId, "approve", "approved");
+    await env.emit({ type: "request-moved", operation: moved.operation, cause: "decision" });
+    env.background("drive", () => driver.drive(operation.id));
+    return { kind: "done", operation: moved.operation };
+  };
+
+  const closeUnrun = async (
+    operation: Operation,
+    to: "rejected" | "cancelled",
+    actorId: string,
+    verb: string,
+    note?: string,
+  ): Promise<DecisionResult> => {
+    const moved = await ops.transition(operation.id, "pending", to, { decidedBy: actorId, ...(note ? { note } : {}) });
+    if (!moved.ok) return { kind: "late", operation: moved.current };
+    await env.audit(moved.operation, actorId, verb, to);
+    await env.emit({ type: "request-moved", operation: moved.operation, cause: "decision" });
+    return { kind: "done", operation: moved.operation };
+  };
+
+  return {
+    async approve(id: string, decider: Decider): Promise<DecisionResult> {
+      const operation = await inTeam(decider.teamId, id);
+      if (!operation) return { kind: "late", operation: undefined };
+      const refusal = decisionRefusal({
+        check: decider.check,
+        deciderId: decider.userId,
+        requesterId: operation.requesterId,
+        verdict: "approve",
+        allowSelfApproval: options.allowSelfApproval,
+      });
+      if (refusal) {
+        await refuse(operation, decider.userId, "approve", refusal);
+        return { kind: "refused", reason: refusal, operation };
+      }
+      const stop = await blocked(operation);
+      if (stop) return stop;
+      const keys = await keysProblem(operation);
+      if (keys) return closeForKeys(operation, decider, keys);
+      return approveNow(operation, decider.userId);
+    },
+
+    async reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult> {
+      const operation = await inTeam(decider.teamId, id);
+      if (!operation) return { kind: "late", operation: undefined };
+      const refusal = decisionRefusal({
+        check: decider.check,
+        deciderId: decider.userId,
+        requesterId: operation.requesterId,
+        verdict: "reject",
+        allowSelfApproval: options.allowSelfApproval,
+      });
+      if (refusal) {
+        await refuse(operation, decider.userId, "reject", refusal);
+        return { kind: "refused", reason: refusal, operation };
+      }
+      const stop = await blocked(operation);
+      if (stop) return stop;
+      return closeUnrun(operation, "rejected", decider.userId, "reject", reason?.trim() || undefined);
+    },
+
+    async cancel(teamId: string, id: string, userId: string): Promise<DecisionResult> {
+      const operation = await inTeam(teamId, id);
+      if (!operation) return { kind: "late", operation: undefined };
+      if (operation.requesterId !== userId) {
+        await refuse(operation, userId, "cancel", "not_requester");
+        return { kind: "refused", reason: "not_requester", operation };
+      }
+      const stop = await blocked(operation);
+      if (stop) return stop;
+      return closeUnrun(operation, "cancelled", userId, "cancel");
+    },
+
+    async withdraw(teamId: string, id: string, byUserId: string): Promise<DecisionResult> {
+      const operation = await inTeam(teamId, id);
+      if (operation?.status !== "pending") return { kind: "late", operation };
+      const moved = await ops.transition(id, "pending", "cancelled", {
+        decidedBy: byUserId,
+        note: OPERATION_NOTES.cardNotPosted,
+      });
+      if (!moved.ok) return { kind: "late", operation: moved.current };
+      await env.audit(moved.operation, operation.requesterId, "request", "withdrawn:card_not_posted");
+      await env.emit({ type: "request-moved", operation: moved.operation, cause: "withdrawn" });
+      return { kind: "done", operation: moved.operation };
+    },
+
+    approveNow,
+    refuse,
+  };
+}
