@@ -98,6 +98,31 @@ describe.each(targets)("operations sweep on $name", ({ make }) => {
     expect(handle.log.text()).toContain("an operation listener failed");
   });
 
+  it("does not hold up shutdown for announcements still queued", async () => {
+    const w = await fresh();
+    const handle = await w.engine({ announceConcurrency: 2 });
+    for (let i = 0; i < 10; i += 1) {
+      await handle.engine.request(w.request({ kind: "reboot", targets: [{ instanceId: `uhost-q${i}` }], ttlMs: 1 }));
+    }
+    let started = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    handle.engine.subscribe(async (event) => {
+      if (event.type !== "request-moved" || event.cause !== "expired") return;
+      started += 1;
+      await gate;
+    });
+    w.clock.advance(1);
+    expect((await handle.engine.sweep()).expired).toBe(10);
+    const stopped = handle.engine.stop();
+    release();
+    await stopped;
+    expect(started).toBe(2);
+    expect(handle.log.text()).toContain("expired requests left unannounced");
+  });
+
   it("keeps finished requests for the retention period, then deletes them while the audit log keeps every action", async () => {
     const w = await fresh();
     const handle = await w.engine({ retentionMs: 90 * DAY });

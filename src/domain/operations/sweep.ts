@@ -45,9 +45,9 @@ export function createSweeper(env: EngineEnv, driver: PlanDriver, options: Sweep
       total += batch.length;
       for (const operation of batch) {
         await env.audit(operation, "system", "expire", "expired");
-        env.background("announce", () =>
-          announcing.run(() => env.emit({ type: "request-moved", operation, cause: "expired" })),
-        );
+        env.background("announce", async () => {
+          await announcing.run(() => env.emit({ type: "request-moved", operation, cause: "expired" }));
+        });
       }
       if (batch.length < BATCH) return total;
     }
@@ -112,6 +112,9 @@ export function createSweeper(env: EngineEnv, driver: PlanDriver, options: Sweep
     stop() {
       clearInterval(timer);
       timer = undefined;
+      // Shutdown must not wait minutes for Slack: what is not yet announced stays expired, unannounced.
+      const dropped = announcing.close();
+      if (dropped > 0) env.logger.warn({ dropped }, "stopping: expired requests left unannounced");
     },
     sweep,
   };
