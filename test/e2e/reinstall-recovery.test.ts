@@ -32,7 +32,7 @@ describe("a reinstall call whose answer is lost", () => {
       env: REINSTALL_ENV,
       users: REINSTALL_USERS,
       compshareDeadlineMs: 300,
-      engine: { sleep: fastPolls, deadlines: { reinstall: 1_000, "wait-for-state": 1_000 } },
+      engine: { sleep: fastPolls, deadlines: { reinstall: 3_000, "wait-for-state": 3_000 } },
       cardEditIntervalMs: 50,
     });
     await h.login(ALICE);
@@ -43,7 +43,12 @@ describe("a reinstall call whose answer is lost", () => {
 
   it("landed anyway: settled from DescribeCompShareInstance as done, never sent again", async () => {
     const instance = h.sim.state.addInstance(h.sim.demoAccount.accountId, { Name: "slow-box" });
-    const imageId = platformImageNamed(h, "Ubuntu 22.04 CUDA 12.4").CompShareImageId;
+    // Another image than the one on it: only then does the image on the instance prove the reinstall landed.
+    const imageId =
+      h.sim.state
+        .listPlatformImages()
+        .find((i) => i.Status === "Available" && i.CompShareImageId !== instance.CompShareImageId)?.CompShareImageId ??
+      "";
     const card = await requestReinstall(h, ALICE, { instanceId: instance.UHostId, imageId, reason: "slow" });
     h.sim.faults.inject({ kind: "latency", ms: 600 }, { actions: ["ReinstallCompShareInstance"], times: 1 });
     await clickCard(h, BOB, card, "approve");

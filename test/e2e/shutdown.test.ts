@@ -7,7 +7,7 @@ it("on stop, finishes acknowledged work before closing, and refuses readiness me
   let stopped = false;
   try {
     await h.login(ALICE);
-    h.sim.faults.inject({ kind: "latency", ms: 800 }, { times: 1 });
+    h.sim.faults.inject({ kind: "latency", ms: 800 }, { times: 1, actions: ["DescribeCompShareCustomImages"] });
     const { response, responseId } = await h.send.command("custom", ALICE);
     expect(response.status).toBe(200);
     await h.slack.waitFor(() =>

@@ -7,6 +7,7 @@ import { runInstanceOperation } from "../flows/instance-operation.ts";
 import { fetchInstancePage } from "../flows/instance-pages.ts";
 import { openLoginModal } from "../flows/login-modal.ts";
 import { startReinstallRequest } from "../flows/reinstall-start.ts";
+import { INSTANCE_COMMANDS } from "../instance-commands.ts";
 import type { Call } from "../listener-frame.ts";
 import { type MessageReply, messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
@@ -17,7 +18,6 @@ import { imageListMessage } from "../views/image-list.ts";
 import { instanceListMessage } from "../views/instances.ts";
 import { whoamiMessage } from "../views/keys.ts";
 import type { ListState } from "../views/list-state.ts";
-import { INSTANCE_COMMANDS } from "./instance-commands.ts";
 import { type ParsedCommand, parseCommand } from "./parse.ts";
 
 /** Subcommands that open a modal: their trigger id lives 3 s, so the locale lookup waits less. */

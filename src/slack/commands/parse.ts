@@ -1,6 +1,6 @@
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
 import { MAX_TARGETS } from "../../domain/operations/index.ts";
-import { INSTANCE_COMMANDS, type InstanceCommandKind } from "./instance-commands.ts";
+import { INSTANCE_COMMANDS, type InstanceCommandKind } from "../instance-commands.ts";
 
 /**
  * The /compshare grammar, as a pure function from the command text to what the user asked for.

@@ -1,5 +1,5 @@
 import { accountFor } from "../../domain/accounts.ts";
-import type { InstanceCommand } from "../commands/instance-commands.ts";
+import type { InstanceCommand } from "../instance-commands.ts";
 import type { FlowContext } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import { noticeMessage } from "../views/help.ts";

@@ -1,5 +1,5 @@
 import type { RequestStatus, StepKind, StepProblem, StepStatus } from "../../domain/operations/index.ts";
-import type { InstanceCommandKind } from "../commands/instance-commands.ts";
+import type { InstanceCommandKind } from "../instance-commands.ts";
 
 /**
  * Messages of the operations engine's Slack side (issue 10): plans and their steps, step
@@ -77,7 +77,7 @@ export interface InstanceWords {
   wrongState: (command: string, stateMrkdwn: string, allowed: string) => string;
   notFound: (id: string, zone: string) => string;
   pageGone: string;
-  home: { title: string; none: string; more: (count: number) => string; unavailable: string; open: string };
+  home: { title: string; none: string; more: (count: number) => string; unavailable: string };
 }
 
 export const operationsEn: OperationWords = {
@@ -296,7 +296,6 @@ export const instancesEn: InstanceWords = {
     none: "You have no instances in your zone.",
     more: (count) => `…and ${count} more: \`/compshare instances\``,
     unavailable: "Your instances could not be listed just now.",
-    open: "All my instances",
   },
 };
 
@@ -357,6 +356,5 @@ export const instancesZhCN: InstanceWords = {
     none: "你在当前可用区没有实例。",
     more: (count) => `……还有 ${count} 个：\`/compshare instances\``,
     unavailable: "暂时无法列出你的实例。",
-    open: "查看全部实例",
   },
 };

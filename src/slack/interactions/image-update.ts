@@ -1,8 +1,9 @@
 import type { BlockAction, ExternalSelectAction } from "@slack/bolt";
-import { CompShareApiError, CompShareError, CompShareOutcomeUnknownError } from "../../compshare/errors.ts";
+import { CompShareOutcomeUnknownError } from "../../compshare/errors.ts";
 import { accountFor, NotLinkedError } from "../../domain/accounts.ts";
 import { MAX_COVER_BYTES } from "../../domain/cover-image.ts";
 import { type FormField, readSubmission } from "../../domain/image-changes.ts";
+import { applyImageUpdate } from "../../domain/image-update.ts";
 import { fillForm } from "../flows/image-update-start.ts";
 import type { Call } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
@@ -150,28 +151,19 @@ async function handleUpdateSubmit(call: Call<SubmitArgs>, choices: ImageChoiceCa
     ...submission.changes.map((change) => change.field),
     ...(cover ? ["Cover" as const] : []),
   ];
-  // Recorded before the user is told; a failing audit write must not hide the outcome from them.
-  const audit = (result: string) =>
-    services.store.audit
-      .append({
-        teamId,
-        actorId: turn.userId,
-        action: "image.update",
-        target: imageId,
-        result,
-        detail: { fields: fields.join(",") },
-      })
-      .catch((error: unknown) => turn.log.error({ err: error, imageId, result }, "could not write the audit entry"));
-
   let requestId: string | undefined;
   try {
-    ({ requestId } = await compshare.updateImage({
-      CompShareImageId: imageId,
-      ...submission.request,
-      ...(cover ? { Cover: cover.base64 } : {}),
-    }));
+    ({ requestId } = await applyImageUpdate(
+      { audit: services.store.audit, logger: turn.log },
+      {
+        client: compshare,
+        teamId,
+        userId: turn.userId,
+        request: { CompShareImageId: imageId, ...submission.request, ...(cover ? { Cover: cover.base64 } : {}) },
+        fields,
+      },
+    ));
   } catch (error) {
-    await audit(auditResult(error));
     const unknown = error instanceof CompShareOutcomeUnknownError;
     call.tellErrorsIn((reply) =>
       client.views.update({
@@ -188,7 +180,6 @@ async function handleUpdateSubmit(call: Call<SubmitArgs>, choices: ImageChoiceCa
   }
   choices.forget(teamId, turn.userId);
   turn.log.info({ imageId, fields, requestId }, "image updated");
-  await audit("ok");
   await client.views
     .update({
       view_id: view.id,
@@ -202,10 +193,4 @@ async function handleUpdateSubmit(call: Call<SubmitArgs>, choices: ImageChoiceCa
     // The user may have closed the modal while it was saving; the change stands and is audited.
     .catch((error: unknown) => turn.log.warn({ err: error, imageId }, "could not show the update's confirmation"));
   return "ok";
-}
-
-function auditResult(error: unknown): string {
-  if (error instanceof CompShareApiError) return `retcode ${error.retCode}`;
-  if (error instanceof CompShareError) return error.code;
-  return "error";
 }

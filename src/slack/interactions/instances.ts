@@ -1,9 +1,9 @@
 import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { accountFor } from "../../domain/accounts.ts";
-import { instanceCommand } from "../commands/instance-commands.ts";
 import { runInstanceOperation } from "../flows/instance-operation.ts";
 import { fetchInstancePage } from "../flows/instance-pages.ts";
 import { startReinstallRequest } from "../flows/reinstall-start.ts";
+import { instanceCommand } from "../instance-commands.ts";
 import type { Call } from "../listener-frame.ts";
 import { messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";

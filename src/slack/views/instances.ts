@@ -1,7 +1,7 @@
 import type { CompShareInstance } from "../../compshare/schemas.ts";
 import { instanceOutcomes, type Operation } from "../../domain/operations/index.ts";
-import { INSTANCE_COMMANDS, type InstanceCommandKind } from "../commands/instance-commands.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { INSTANCE_COMMANDS, type InstanceCommandKind } from "../instance-commands.ts";
 import { actions, type Block, type ButtonElement, button, context, header, section } from "./blocks.ts";
 import { problemText } from "./operation-text.ts";
 import { bold, code, escapeMrkdwn } from "./text.ts";

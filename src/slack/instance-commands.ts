@@ -1,4 +1,4 @@
-import type { OperationKind } from "../../domain/operations/index.ts";
+import type { OperationKind } from "../domain/operations/index.ts";
 
 /**
  * The instance power commands, one entry each: what the user types (in either language), the
