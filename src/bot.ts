@@ -119,6 +119,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       allowSelfApproval: config.approval.allowSelfApproval,
       exclusiveStore: store.driver === "sqlite",
       track: (work) => inFlight.track(work),
+      retentionMs: config.requestRetentionMs,
       ...options.engine,
     });
     const services: BotServices = {

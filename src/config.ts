@@ -36,6 +36,8 @@ export interface Config {
   };
   readonly defaultLocale: Locale;
   readonly logLevel: LogLevelName;
+  /** Finished requests are deleted this long after they finished; the audit log keeps every action. */
+  readonly requestRetentionMs: number;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -83,6 +85,7 @@ const HINTS: Record<string, string> = {
     "Set the id of the channel where reinstall requests are posted (C… or G…; channel details → About).",
   APPROVERS: "Set a comma-separated list of Slack user ids (U…, W…) and/or user-group ids (S…).",
   APPROVAL_TTL: "Use a duration such as 30m, 24h or 2d (default 24h).",
+  REQUEST_RETENTION: "Use a duration of at least 1d, such as 30d or 365d (default 90d).",
   DEFAULT_LOCALE: "Use en or zh-CN (default en).",
   LOG_LEVEL: `Use one of ${LOG_LEVELS.join(", ")} (default info).`,
   ALLOW_SELF_APPROVAL: "Use true or false (default false).",
@@ -202,6 +205,16 @@ const envSchema = z.object({
       return ms;
     }),
   ),
+  REQUEST_RETENTION: optional(
+    z.string().transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < 86_400_000) {
+        ctx.addIssue({ code: "custom", message: "must be a duration of at least 1d, like 30d or 365d" });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  ),
   DEFAULT_LOCALE: optional(z.enum(["en", "zh-CN"], "must be en or zh-CN")),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`)),
   COMPSHARE_SANDBOX: optional(boolString),
@@ -259,6 +272,7 @@ export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | und
     },
     defaultLocale: e.DEFAULT_LOCALE ?? "en",
     logLevel: e.LOG_LEVEL ?? "info",
+    requestRetentionMs: e.REQUEST_RETENTION ?? 90 * 86_400_000,
   });
   return { ok: true, config };
 }

@@ -26,7 +26,15 @@ describe("loadConfig", () => {
     expect(config.approval).toEqual({ channel: undefined, approvers: [], allowSelfApproval: false, ttlMs: 86_400_000 });
     expect(config.defaultLocale).toBe("en");
     expect(config.logLevel).toBe("info");
+    expect(config.requestRetentionMs).toBe(90 * 86_400_000);
     expect(reinstallEnabled(config)).toBe(false);
+  });
+
+  it("keeps finished requests for REQUEST_RETENTION, at least a day", () => {
+    expect(loadConfig({ ...minimal, REQUEST_RETENTION: "30d" }).requestRetentionMs).toBe(30 * 86_400_000);
+    const parsed = parseConfig({ ...minimal, REQUEST_RETENTION: "2h" });
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problems.map((p) => p.variable)).toEqual(["REQUEST_RETENTION"]);
   });
 
   it("returns a frozen object", () => {
