@@ -228,7 +228,7 @@ export type OperationEvent =
   | { type: "request-moved"; operation: Operation; cause: MoveCause }
   /** A step changed status (or recorded a new observation); card edits should be coalesced. */
   | { type: "step-changed"; operation: Operation; step: Step }
-  /** Every step is settled: the request is succeeded, failed or unknown. */
+  /** Every instance is finished or stopped at a failed or unknown step: the request is succeeded, failed or unknown. */
   | { type: "plan-finished"; operation: Operation };
 
 /**
