@@ -81,9 +81,13 @@ const READS = new Set([
   "GetCompShareImageCreateProgress",
 ]);
 
-export async function createWorld(url: string): Promise<World> {
+export async function createWorld(
+  url: string,
+  options: { beforeStoreOpens?: (sim: Simulator, clock: FakeClock) => Promise<void> } = {},
+): Promise<World> {
   const clock = new FakeClock();
   const sim = await startSimulator({ port: 0, clock: clock.now, opSeconds: 30, demoData: false });
+  await options.beforeStoreOpens?.(sim, clock);
   const api = createCompShareApi({ baseUrl: sim.url, clock: clock.now, sleep: clock.sleep });
   const stores: Store[] = [];
   const engines: OperationsEngine[] = [];
