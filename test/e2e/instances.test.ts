@@ -104,6 +104,23 @@ describe("stop, start, reboot", () => {
   });
 });
 
+describe("Reinstall on an instance", () => {
+  it("opens the plan form for that instance, stop first and start again pre-selected for a Running one", async () => {
+    const box = instance("reinstall-me", "Running");
+    const click = await h.send.clickInMessage(ALICE, { action_id: "instance_reinstall", value: box.UHostId });
+    const opened = await h.slack.waitFor(() => h.slack.viewOpenedBy(click.triggerId), 10_000, "the form");
+    expect(text(opened.view)).toContain(box.UHostId);
+    const filled = await h.slack.waitFor(
+      () =>
+        text(h.slack.viewOpenedBy(click.triggerId)?.view).includes("reinstall_plan_sr") &&
+        h.slack.viewOpenedBy(click.triggerId),
+      10_000,
+      "the form with the plan's defaults",
+    );
+    expect(checkBlockKit(filled.view, "modal")).toEqual([]);
+  });
+});
+
 describe("Home tab", () => {
   it("shows my instances", async () => {
     const published = h.slack.callsTo("views.publish").length;

@@ -17,7 +17,8 @@ import { SlackSender } from "./slack-requests.ts";
  * the survivor takes the plan over once the dead one's claim on the step runs out.
  */
 
-const world = useLoopbackWorld("restart");
+// Each operation takes 1.2 s: time enough to be killed in the middle of any of them.
+const world = useLoopbackWorld("restart", { opSeconds: 1.2 });
 const BOB = { userId: BOB_ID, teamId: ALICE.teamId, channelId: APPROVAL_CHANNEL };
 /** Polls, claims and sweeps shortened; production backs off 2 s → 20 s and claims for a minute. */
 const TUNING = { pollCapMs: 150, claimMs: 1_500, sweepIntervalMs: 300, cardEditIntervalMs: 100 };
@@ -52,10 +53,12 @@ async function cardOf(instanceId: string): Promise<{ requestId: string; key: str
   return { requestId, key };
 }
 
-/** Asks for stop → reinstall → start on a Running instance and approves it on `approveOn`. */
-async function requestAndApprove(send: SlackSender, approveOn: SlackSender, imageId: string) {
+/** Asks for stop → (snapshot →) reinstall → start on a Running instance and approves it on `approveOn`. */
+async function requestAndApprove(send: SlackSender, approveOn: SlackSender, snapshotName?: string) {
   const sim = world.sim;
   const instance = sim.state.addInstance(sim.demoAccount.accountId, { Name: "restart-box", State: "Running" });
+  // Another image than the one on it, so the image on the instance proves where a reinstall stands.
+  const imageId = newImage(instance.CompShareImageId);
   const submitted = await send.submitView(ALICE, {
     callback_id: REINSTALL_CALLBACK,
     private_metadata: "{}",
@@ -65,6 +68,7 @@ async function requestAndApprove(send: SlackSender, approveOn: SlackSender, imag
       reason: "restart safety",
       stopFirst: true,
       startAfter: true,
+      ...(snapshotName ? { snapshotName } : {}),
     }),
   });
   expect(submitted.status).toBe(200);
@@ -78,19 +82,15 @@ async function requestAndApprove(send: SlackSender, approveOn: SlackSender, imag
     { channelId: channel ?? APPROVAL_CHANNEL, ts: ts ?? "" },
   );
   expect(click.response.status).toBe(200);
-  return { instance, card };
+  return { instance, card, imageId };
 }
 
 function callsOn(instanceId: string, action: string) {
   return world.sim.requests.filter((r) => r.action === action && r.params.UHostId === instanceId);
 }
 
-async function reinstallInFlight(instanceId: string) {
-  await world.slack.waitFor(
-    () => callsOn(instanceId, "ReinstallCompShareInstance").length > 0,
-    20_000,
-    "ReinstallCompShareInstance",
-  );
+async function inFlight(instanceId: string, action: string) {
+  await world.slack.waitFor(() => callsOn(instanceId, action).length > 0, 20_000, action);
 }
 
 async function finished(instanceId: string, imageId: string, card: { key: string }) {
@@ -105,8 +105,10 @@ async function finished(instanceId: string, imageId: string, card: { key: string
   );
 }
 
-function newImage(): string {
-  const image = world.sim.state.listPlatformImages().find((i) => i.Status === "Available");
+function newImage(besides?: string): string {
+  const image = world.sim.state
+    .listPlatformImages()
+    .find((i) => i.Status === "Available" && i.CompShareImageId !== besides);
   if (!image) throw new Error("no available platform image");
   return image.CompShareImageId;
 }
@@ -118,30 +120,38 @@ async function start(env: Record<string, string>): Promise<BotProcess> {
   return bot;
 }
 
-describe("killed during the reinstall step", () => {
-  // The loopback world's simulator takes its default 3 s per operation: time enough to be killed mid-reinstall.
-  it("sqlite: the restarted bot finishes the plan and never sends the reinstall again", async () => {
-    const secret = randomBytes(16).toString("hex");
-    const env = envFor(`sqlite:${join(world.dir, "restart.sqlite")}`, randomBytes(32).toString("base64"), secret);
-    const first = await start({ ...env });
-    try {
-      const send = new SlackSender(`http://127.0.0.1:${first.port}`, secret, world.slack);
-      await linkKeys(send, ALICE, world.sim.demoAccount);
-      const imageId = newImage();
-      const { instance, card } = await requestAndApprove(send, send, imageId);
-      await reinstallInFlight(instance.UHostId);
-      await first.kill();
+describe("killed mid-plan (SIGKILL) and started again", () => {
+  const MUTATIONS = [
+    "StopCompShareInstance",
+    "CreateCompShareCustomImage",
+    "ReinstallCompShareInstance",
+    "StartCompShareInstance",
+  ];
 
-      const second = await start({ ...env });
-      await finished(instance.UHostId, imageId, card);
-      expect(callsOn(instance.UHostId, "StopCompShareInstance")).toHaveLength(1);
-      expect(callsOn(instance.UHostId, "ReinstallCompShareInstance")).toHaveLength(1);
-      expect(callsOn(instance.UHostId, "StartCompShareInstance")).toHaveLength(1);
-      await second.stop();
-    } finally {
-      for (const bot of running.splice(0)) await bot.kill();
-    }
-  }, 60_000);
+  it.each(MUTATIONS)(
+    "sqlite: killed while %s runs, the restarted bot finishes the plan and sends each mutation once",
+    async (killDuring) => {
+      const secret = randomBytes(16).toString("hex");
+      const database = `sqlite:${join(world.dir, `restart-${killDuring}.sqlite`)}`;
+      const env = envFor(database, randomBytes(32).toString("base64"), secret);
+      try {
+        const first = await start({ ...env });
+        const send = new SlackSender(`http://127.0.0.1:${first.port}`, secret, world.slack);
+        await linkKeys(send, ALICE, world.sim.demoAccount);
+        const { instance, card, imageId } = await requestAndApprove(send, send, `copy-${killDuring.slice(0, 8)}`);
+        await inFlight(instance.UHostId, killDuring);
+        await first.kill();
+
+        const second = await start({ ...env });
+        await finished(instance.UHostId, imageId, card);
+        for (const action of MUTATIONS) expect(callsOn(instance.UHostId, action), action).toHaveLength(1);
+        await second.stop();
+      } finally {
+        for (const bot of running.splice(0)) await bot.kill();
+      }
+    },
+    60_000,
+  );
 
   it("postgres: two replicas, the one running the plan is killed, the other finishes it, one reinstall", async () => {
     const target = postgresTarget();
@@ -152,10 +162,9 @@ describe("killed during the reinstall step", () => {
       const b = await start({ ...env });
       const onA = new SlackSender(`http://127.0.0.1:${a.port}`, secret, world.slack);
       await linkKeys(onA, ALICE, world.sim.demoAccount);
-      const imageId = newImage();
       // Approved on A, so A runs the plan; B only sees A's claim in the shared database.
-      const { instance, card } = await requestAndApprove(onA, onA, imageId);
-      await reinstallInFlight(instance.UHostId);
+      const { instance, card, imageId } = await requestAndApprove(onA, onA);
+      await inFlight(instance.UHostId, "ReinstallCompShareInstance");
       await a.kill();
       await finished(instance.UHostId, imageId, card);
       expect(callsOn(instance.UHostId, "ReinstallCompShareInstance")).toHaveLength(1);

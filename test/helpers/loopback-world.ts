@@ -16,13 +16,16 @@ export interface LoopbackWorld {
  * A fake Slack, the CompShare simulator and a scratch directory for the enclosing suite, for
  * tests that start the bot their own way (as a process, or several times over one database).
  */
-export function useLoopbackWorld(name: string): LoopbackWorld {
+export function useLoopbackWorld(name: string, options: { opSeconds?: number } = {}): LoopbackWorld {
   let slack: FakeSlack | undefined;
   let sim: Simulator | undefined;
   let dir: string | undefined;
   beforeAll(async () => {
     slack = await FakeSlack.start();
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({
+      port: 0,
+      ...(options.opSeconds !== undefined ? { opSeconds: options.opSeconds } : {}),
+    });
     dir = await mkdtemp(join(tmpdir(), `compshare-${name}-`));
   });
   afterAll(async () => {
