@@ -56,7 +56,15 @@ async function homeRequests(
       approvals.listRecent(turn.teamId, { involving: turn.userId, limit: RECENT_LIMIT }),
       workspaceUrl(client, turn),
     ]);
-    return { mine, awaiting, recent, linkTo: (request) => cardLink(workspace, request) };
+    // Stop, start and reboot are answered where they were asked; Home lists the requests that have cards.
+    const carded = (operations: readonly Operation[]) =>
+      operations.filter((operation) => operation.kind === "reinstall");
+    return {
+      mine: carded(mine),
+      awaiting: awaiting && carded(awaiting),
+      recent: carded(recent),
+      linkTo: (request) => cardLink(workspace, request),
+    };
   } catch (error) {
     turn.log.warn({ err: error }, "reinstall requests unavailable while building the Home tab");
     return undefined;

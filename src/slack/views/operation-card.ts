@@ -52,17 +52,17 @@ function imageMrkdwn(image: { id: string; name?: string } | undefined): string {
   return image.name ? `${bold(truncate(image.name, 120))} ${code(image.id)}` : code(image.id);
 }
 
-/** "*name* `uhost-…` → *image* `compshareImage-…`" (or "3 instances → …"), escaped, for one line. */
+/** "*name* `uhost-…` → *image* `compshareImage-…`" (or "Stop the instance *name* `uhost-…`"), escaped, for one line. */
 export function operationSummary(m: Messages, operation: Operation): string {
   const [first] = operation.targets;
-  const who =
+  const who = truncate(
     operation.targets.length === 1 && first
       ? `${bold(truncate(first.name ?? "", 80))} ${code(first.instanceId)}`.trim()
-      : operation.targets.map((target) => code(target.instanceId)).join(" ");
-  const image = planImage(operation);
-  return image
-    ? `${truncate(who, 1200)} → ${imageMrkdwn(image)}`
-    : `${m.operations.steps[operation.kind as "stop"] ?? operation.kind} ${who}`;
+      : operation.targets.map((target) => code(target.instanceId)).join(" "),
+    1200,
+  );
+  if (operation.kind === "reinstall") return `${who} → ${imageMrkdwn(planImage(operation))}`;
+  return `${m.operations.steps[operation.kind]}: ${who}`;
 }
 
 function stepLine(m: Messages, step: Step, imageName: string | undefined): string {
