@@ -24,6 +24,8 @@ interface OperationWords {
           ? (stateMrkdwn: string) => string
           : string;
   };
+  /** The wait after a reinstall: the new image on the instance, and the state it lands in. */
+  readonly waitForImage: (stateMrkdwn: string) => string;
   readonly problems: ProblemWords;
   readonly card: CardWords;
 }
@@ -108,6 +110,7 @@ export const operationsEn: OperationWords = {
     snapshot: (nameMrkdwn) => `Keep a copy of the system disk as custom image ${nameMrkdwn}`,
     "wait-for-state": (stateMrkdwn) => `Wait until it is ${stateMrkdwn}`,
   },
+  waitForImage: (stateMrkdwn) => `Wait until the new image is on it and it is ${stateMrkdwn}`,
   problems: {
     refused: (p, words) => words(p.retCode, p.message),
     not_sent: () => "the bot could not reach CompShare, so nothing was sent.",
@@ -189,6 +192,7 @@ export const operationsZhCN: OperationWords = {
     snapshot: (nameMrkdwn) => `先把系统盘保存为自制镜像 ${nameMrkdwn}`,
     "wait-for-state": (stateMrkdwn) => `等待实例变为 ${stateMrkdwn}`,
   },
+  waitForImage: (stateMrkdwn) => `等待新镜像装好、实例变为 ${stateMrkdwn}`,
   problems: {
     refused: (p, words) => words(p.retCode, p.message),
     not_sent: () => "机器人无法连接 CompShare，未发送任何请求。",
@@ -210,8 +214,8 @@ export const operationsZhCN: OperationWords = {
     image: "镜像",
     location: "地域／可用区",
     plan: "执行计划（按实例，依次执行）",
-    was: (state) => `原为${state}`,
-    now: (state) => `现在${state}`,
+    was: (state) => `原为 ${state}`,
+    now: (state) => `现在 ${state}`,
     imageNow: (image) => `镜像 ${image}`,
     snapshotKept: (id) => `已保存副本 ${id}`,
     confirmText: (count, image) =>
@@ -227,12 +231,12 @@ export const operationsZhCN: OperationWords = {
     notApproverToCheck: "只有审批人或申请人可以重新检查此申请。",
     dmPosted: (channel, link) =>
       `:inbox_tray: 你的重装申请正在 <#${channel}> 等待审批${link ? `：<${link}|打开>` : ""}。`,
-    dmFinished: (status, link) => `你的申请*${status}*${link ? `：<${link}|打开卡片>` : ""}。`,
+    dmFinished: (status, link) => `你的申请 *${status}*${link ? `：<${link}|打开卡片>` : ""}。`,
     rateLimited: (seconds) => `:hourglass: Slack 正在对机器人限流，你的申请未能发布，已撤回。请 ${seconds} 秒后再试。`,
     keysChanged: "申请人的 CompShare 密钥在审核后已更换，申请已关闭且未执行。申请人可以重新申请。",
     keysRemoved:
       "申请人的 CompShare 密钥在审批前已被移除，申请已关闭，未发送任何请求。申请人可重新绑定密钥（`/compshare login`）后再申请。",
-    cardNotUpdated: (status) => `申请现在*${status}*，但审批频道中的卡片无法更新（可能已被删除）。已直接通知申请人。`,
+    cardNotUpdated: (status) => `申请现在 *${status}*，但审批频道中的卡片无法更新（可能已被删除）。已直接通知申请人。`,
   },
 };
 
@@ -322,7 +326,7 @@ export const instancesZhCN: InstanceWords = {
       confirmText: (instance) => `${instance} 将被关机，其上运行的任务会停止。`,
       confirmYes: "关机",
       started: (instance) => `:hourglass_flowing_sand: 正在关机 ${instance}…`,
-      finished: (instance, state) => `:white_check_mark: ${instance} 现在${state}。`,
+      finished: (instance, state) => `:white_check_mark: ${instance} 现在 ${state}。`,
       failed: (instance, why) => `:x: ${instance} 未能关机：${why}`,
       unknown: (instance, why) => `:grey_question: 无法确认 ${instance} 是否已关机：${why}`,
     },
@@ -332,7 +336,7 @@ export const instancesZhCN: InstanceWords = {
       confirmText: (instance) => `${instance} 将被开机，运行期间会计费。`,
       confirmYes: "开机",
       started: (instance) => `:hourglass_flowing_sand: 正在开机 ${instance}…`,
-      finished: (instance, state) => `:white_check_mark: ${instance} 现在${state}。`,
+      finished: (instance, state) => `:white_check_mark: ${instance} 现在 ${state}。`,
       failed: (instance, why) => `:x: ${instance} 未能开机：${why}`,
       unknown: (instance, why) => `:grey_question: 无法确认 ${instance} 是否已开机：${why}`,
     },
@@ -342,13 +346,14 @@ export const instancesZhCN: InstanceWords = {
       confirmText: (instance) => `${instance} 将被重启，其上运行的任务会停止。`,
       confirmYes: "重启",
       started: (instance) => `:hourglass_flowing_sand: 正在重启 ${instance}…`,
-      finished: (instance, state) => `:white_check_mark: ${instance} 已重启，现在${state}。`,
+      finished: (instance, state) => `:white_check_mark: ${instance} 已重启，现在 ${state}。`,
       failed: (instance, why) => `:x: ${instance} 未能重启：${why}`,
       unknown: (instance, why) => `:grey_question: 无法确认 ${instance} 是否已重启：${why}`,
     },
   },
   confirmNo: "返回",
-  wrongState: (command, state, allowed) => `实例当前${state}；\`${command}\` 只能在${allowed}时使用。未发送任何请求。`,
+  wrongState: (command, state, allowed) =>
+    `实例当前 ${state}；\`${command}\` 只能在 ${allowed} 时使用。未发送任何请求。`,
   notFound: (id, zone) => `你在可用区 \`${zone}\` 的实例中没有 \`${id}\`。`,
   pageGone: "这个列表已过期，无法翻页。请重新运行 `/compshare instances`。",
   home: {

@@ -52,8 +52,10 @@ export function stepText(m: Messages, action: StepAction, imageLabel?: string): 
       return s.reinstall(bold(imageLabel ?? action.imageName ?? action.imageId) || code(action.imageId));
     case "snapshot":
       return s.snapshot(bold(action.imageName) || code(action.imageName));
-    case "wait-for-state":
-      return s["wait-for-state"](`*${escapeMrkdwn(m.instances.states[action.state] ?? action.state)}*`);
+    case "wait-for-state": {
+      const state = `*${escapeMrkdwn(m.instances.states[action.state] ?? action.state)}*`;
+      return action.imageId ? m.operations.waitForImage(state) : s["wait-for-state"](state);
+    }
   }
 }
 
