@@ -23,7 +23,10 @@ import { type ParsedCommand, parseCommand } from "./parse.ts";
 /** Subcommands that open a modal: their trigger id lives 3 s, so the locale lookup waits less. */
 const OPENS_MODAL = new Set(["login", "update", "reinstall"]);
 
-export const commandLabel = (args: CommandArgs): string => parseCommand(args.command.text ?? "").kind;
+export const commandLabel = (args: CommandArgs): string => {
+  const parsed = parseCommand(args.command.text ?? "");
+  return parsed.kind === "instanceOp" ? `instance_op:${parsed.op}` : parsed.kind;
+};
 export const commandLocaleWait = (args: CommandArgs): number | undefined =>
   OPENS_MODAL.has(commandLabel(args)) ? 800 : undefined;
 
