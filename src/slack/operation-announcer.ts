@@ -72,6 +72,17 @@ export function createOperationAnnouncer(options: AnnouncerOptions): OperationAn
   const cards = new Map<string, CardState>();
   let draining = false;
 
+  const idle = (state: CardState) => !state.latest && state.timer === undefined && !state.sending;
+  /**
+   * A card with nothing waiting is forgotten once its interval has passed (until then its last
+   * edit's time still holds the next one back), so the map holds only cards edited lately.
+   */
+  const forgetIdle = () => {
+    for (const [id, state] of cards) {
+      if (idle(state) && clock() - state.lastSentAt >= interval) cards.delete(id);
+    }
+  };
+
   const send = async (id: string, state: CardState): Promise<boolean> => {
     const operation = state.latest;
     state.latest = undefined;
@@ -95,7 +106,6 @@ export function createOperationAnnouncer(options: AnnouncerOptions): OperationAn
       log.warn({ err: error, operation: id }, "could not update a request card");
       return false;
     }
-    if (cards.get(id) === state && !state.latest && !state.timer) cards.delete(id);
     return true;
   };
 
@@ -124,6 +134,7 @@ export function createOperationAnnouncer(options: AnnouncerOptions): OperationAn
 
   const schedule = (operation: Operation) => {
     if (!operation.channelId || !operation.messageTs) return;
+    forgetIdle();
     const state = stateOf(operation.id);
     if (!state.latest || state.latest.updatedAt <= operation.updatedAt) state.latest = operation;
     if (state.sending || state.timer !== undefined) return;

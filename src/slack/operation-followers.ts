@@ -19,6 +19,8 @@ export interface OperationFollowers {
 }
 
 const FINAL = new Set(["succeeded", "failed", "unknown", "rejected", "expired", "cancelled"]);
+/** A response_url lives 30 minutes; after that nobody can be told, so nobody waits (another replica may finish it). */
+const FOLLOW_FOR_MS = 30 * 60_000;
 
 export function createOperationFollowers(logger: Logger): OperationFollowers {
   const waiting = new Map<string, (finished: Operation) => Promise<void>>();
@@ -33,6 +35,7 @@ export function createOperationFollowers(logger: Logger): OperationFollowers {
   return {
     async follow(operation, onEnd, current) {
       waiting.set(operation.id, onEnd);
+      setTimeout(() => waiting.delete(operation.id), FOLLOW_FOR_MS).unref();
       // The plan may have finished between the request and this call.
       const now = await current();
       if (now && FINAL.has(now.status)) await settle(now);

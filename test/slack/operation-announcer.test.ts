@@ -138,6 +138,8 @@ describe("card edits", () => {
     timers.advance(0);
     await slack.waitFor(() => editsOf(ts).length === 1, 5_000, "first edit");
     expect(JSON.stringify(editsOf(ts)[0]?.args)).toContain("version 5");
+    // Let Slack's answer arrive: the card is idle, and its last edit's time must still hold the next back.
+    await new Promise((resolve) => setTimeout(resolve, 100));
 
     timers.advance(500);
     for (let v = 6; v <= 8; v += 1) await announcer.hear(stepChanged(operationAt(ts, v)));
