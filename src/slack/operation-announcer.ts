@@ -37,8 +37,9 @@ export interface OperationAnnouncer {
   /** Redraws a card now-ish (coalesced like every edit): a late click, a refused decision. */
   redraw(operation: Operation): void;
   /**
-   * Redraws a card at once, for the person whose click moved it; false when the card is gone
-   * (deleted, never posted). A 429 counts as drawn: the edit is rescheduled with the newest state.
+   * Redraws a card as soon as its interval allows, for the person whose click moved it; false when
+   * the card is gone (deleted, never posted). A 429 counts as drawn: the edit is rescheduled with
+   * the newest state.
    */
   updateNow(operation: Operation): Promise<boolean>;
   permalink(operation: Operation): Promise<string | undefined>;
@@ -179,7 +180,13 @@ export function createOperationAnnouncer(options: AnnouncerOptions): OperationAn
     async updateNow(operation) {
       if (!operation.channelId || !operation.messageTs) return false;
       const state = stateOf(operation.id);
-      await state.sending;
+      // Even a click's own redraw keeps to one edit per card per interval (a scheduled one may go first).
+      for (;;) {
+        await state.sending;
+        const wait = state.lastSentAt + interval - clock();
+        if (wait <= 0) break;
+        await new Promise<void>((resolve) => timers.setTimeout(resolve, wait));
+      }
       if (state.timer !== undefined) {
         timers.clearTimeout(state.timer);
         state.timer = undefined;
