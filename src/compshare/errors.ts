@@ -185,6 +185,9 @@ export class CompShareOutcomeUnknownError extends CompShareError {
 /** Gateways answer 502/504 when the upstream did not reply in time or properly, so it may have acted. */
 const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504]);
 
+/** RetCode 110: the gateway stopped waiting for the service after 60 s; the service may still act. */
+const GATEWAY_TIMEOUT_RETCODE = 110;
+
 /** Whether a failed write may nonetheless have taken effect on the server. */
 export function mayHaveTakenEffect(error: CompShareError): boolean {
   if (
@@ -195,6 +198,7 @@ export function mayHaveTakenEffect(error: CompShareError): boolean {
     return error.requestSent;
   }
   if (error instanceof CompShareHttpError) return GATEWAY_STATUSES.has(error.status);
+  if (error instanceof CompShareApiError) return error.retCode === GATEWAY_TIMEOUT_RETCODE;
   // The server answered, but we cannot read whether RetCode was 0.
   return error instanceof CompShareInvalidResponseError;
 }

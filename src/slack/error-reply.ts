@@ -34,6 +34,9 @@ export function describeError(m: Messages, error: unknown, reference: string = n
   return { text: m.errors.generic(reference), kind: "bug" };
 }
 
+/** CompShare's own trouble (timeout, gateway, unavailable, throttled, internal), not the user's input. */
+const UPSTREAM_RETCODES: ReadonlySet<number> = new Set([110, 130, 150, 153, 8433]);
+
 export function describeCompShareError(m: Messages, error: CompShareError): ErrorReply {
   const footnote = supportLine(m, error);
   const withFootnote = (text: string, kind: ErrorReply["kind"]): ErrorReply =>
@@ -42,7 +45,7 @@ export function describeCompShareError(m: Messages, error: CompShareError): Erro
     if (error.isInstanceOperationInProgress) return withFootnote(m.errors.operationInProgress, "user");
     const known = m.errors.retCodes[error.retCode];
     const text = known ?? m.errors.api(escapeMrkdwn(truncate(error.apiMessage || `RetCode ${error.retCode}`, 500)));
-    const kind = error.retCode === 150 || error.retCode === 153 || error.retCode === 8433 ? "upstream" : "user";
+    const kind = UPSTREAM_RETCODES.has(error.retCode) ? "upstream" : "user";
     return withFootnote(text, kind);
   }
   if (error instanceof CompShareOutcomeUnknownError) return withFootnote(m.errors.outcomeUnknown, "upstream");

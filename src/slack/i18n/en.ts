@@ -181,6 +181,8 @@ export const en = {
     supportNoRequestId: (retCode: string) => `RetCode ${retCode}`,
     slack: "Slack did not accept the bot's message. Try again in a moment.",
     retCodes: {
+      110: "CompShare did not answer within its own 60-second limit. Try again in a minute.",
+      130: "CompShare's API gateway or sign-in service had an error. Try again in a minute.",
       150: "CompShare is temporarily unavailable.",
       153: "CompShare is rate-limiting requests. Wait a little and try again.",
       160: "The request named no API action.",
@@ -188,6 +190,7 @@ export const en = {
       170: "The request was not signed.",
       171: "CompShare rejected the signature: your private key does not match your public key. Run `/compshare login` to enter the pair again.",
       172: "CompShare has no account with your public key. Run `/compshare login` to check it.",
+      174: "CompShare does not know the token this request carried. Run `/compshare login` to enter your keys again.",
       292: "The project does not exist for your account. Run `/compshare login` to change the project id.",
       293: "Your account has no permission in this zone.",
       294: "CompShare refused the request from this IP address (API key IP allow-list).",

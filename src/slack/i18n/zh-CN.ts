@@ -170,6 +170,8 @@ export const zhCN: Messages = {
     supportNoRequestId: (retCode: string) => `RetCode ${retCode}`,
     slack: "Slack 没有接受机器人的消息。请稍后重试。",
     retCodes: {
+      110: "优云智算未能在 60 秒内响应（API 响应超时）。请稍后重试。",
+      130: "优云智算的 API 网关或认证鉴权服务异常。请稍后重试。",
       150: "优云智算服务暂时不可用。",
       153: "请求过于频繁，已被限流。请稍等片刻再试。",
       160: "请求缺少 API 动作名。",
@@ -177,6 +179,7 @@ export const zhCN: Messages = {
       170: "请求没有签名。",
       171: "签名错误：你的私钥与公钥不匹配。请运行 `/compshare login` 重新填写密钥对。",
       172: "优云智算没有使用你这个公钥的账号。请运行 `/compshare login` 检查。",
+      174: "优云智算找不到此请求携带的 Token。请运行 `/compshare login` 重新填写密钥。",
       292: "你的账号下不存在该项目。请运行 `/compshare login` 修改项目 ID。",
       293: "你的账号没有该可用区的权限。",
       294: "优云智算拒绝了来自此 IP 的请求（API 密钥 IP 白名单）。",
