@@ -14,6 +14,8 @@ export interface RecordedRequest {
   action: string;
   /** Every param except Signature, which is never kept. */
   params: Record<string, string>;
+  /** The User-Agent header, when the caller sent one. */
+  userAgent?: string;
   /** Set once the signature checked out. */
   accountId?: string;
   /** Undefined when no API envelope was sent (HTTP fault, drop, malformed body). */
@@ -86,9 +88,18 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
   }
   const action = params.Action ?? "";
   const fault = deps.faults.take(action);
+  const userAgent = request.headers["user-agent"];
   const record = (outcome: Outcome) => {
     const { Signature: _signature, ...kept } = params;
-    deps.requests.push({ action, params: kept, ...outcome, at, requestId, ...(fault ? { fault: fault.kind } : {}) });
+    deps.requests.push({
+      action,
+      params: kept,
+      ...(userAgent === undefined ? {} : { userAgent }),
+      ...outcome,
+      at,
+      requestId,
+      ...(fault ? { fault: fault.kind } : {}),
+    });
     deps.logger?.debug(
       { action, retCode: outcome.retCode, httpStatus: outcome.httpStatus, requestId, fault: fault?.kind },
       "simulator request",
@@ -172,6 +183,8 @@ async function applyFault(
 }
 
 function defaultFaultMessage(retCode: number): string {
+  if (retCode === 110) return "API response timeout";
+  if (retCode === 130) return "API gateway or authentication service error";
   if (retCode === 150) return "Service unavailable, please try again later";
   if (retCode === 153) return "API request rate limited";
   return `simulated error ${retCode}`;

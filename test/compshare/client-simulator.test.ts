@@ -162,7 +162,7 @@ describe("every action against the simulator", () => {
     const { body, requestId } = await demo.call(READ, { Limit: 1 });
     expect(body).toMatchObject({ Action: `${READ}Response`, RetCode: 0 });
     expect(requestId).toBeDefined();
-    expect(recorded(READ)[0]?.params).toMatchObject({ Limit: "1", Region: "cn-wlcb", Zone: "cn-wlcb-01" });
+    expect(recorded(READ)[0]?.params).toMatchObject({ Limit: "1", Region: "cn-wlcb" });
   });
 
   it("a wrong private key is RetCode 171, a credential error, sent once", async () => {

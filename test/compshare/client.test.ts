@@ -81,7 +81,6 @@ describe("the request on the wire", () => {
       Action: "DescribeCompShareImages",
       PublicKey: account.publicKey,
       Region: "cn-wlcb",
-      Zone: "cn-wlcb-01",
       Name: "PyTorch 深度学习",
       ImageType: "System",
       Limit: "10",
