@@ -2,15 +2,38 @@ import { pino } from "pino";
 import { LOG_LEVELS, type LogLevelName } from "../config.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { type Simulator, startSimulator } from "../simulator/simulator.ts";
+import { BOT_VERSION } from "../version.ts";
+import {
+  answerWithoutRunning,
+  type CommandSpec,
+  commandUsage,
+  type OptionSpec,
+  type ParsedCommand,
+  parseCommand,
+} from "./args.ts";
 import type { CliIo } from "./io.ts";
-
-export const SIMULATOR_USAGE = `Usage: compshare-bot simulator [--port N]
-
-Runs the CompShare API simulator with demo data on 127.0.0.1 until Ctrl+C.
-  --port N   TCP port to listen on, 0-65535 (default 8787; 0 picks a free one)`;
 
 export const DEFAULT_SIMULATOR_PORT = 8787;
 const HOST = "127.0.0.1";
+
+/** The simulator's flags; a new flag is one entry here (parsing and usage follow). */
+const SIMULATOR_OPTIONS = {
+  port: {
+    type: "string",
+    valueName: "N",
+    description: `TCP port to listen on, 0-65535 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)`,
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export const SIMULATOR_COMMAND: CommandSpec<typeof SIMULATOR_OPTIONS> = {
+  name: "simulator",
+  maxPositionals: 0,
+  options: SIMULATOR_OPTIONS,
+  summary: `run the CompShare API simulator with demo data on ${HOST} (default port ${DEFAULT_SIMULATOR_PORT})`,
+  details: `Runs the CompShare API simulator with demo data on ${HOST} until Ctrl+C.`,
+};
+
+export const SIMULATOR_USAGE = commandUsage(SIMULATOR_COMMAND);
 
 export interface SimulatorCommandDeps {
   /** Stops the simulator when aborted; SIGINT or SIGTERM when absent. */
@@ -19,25 +42,17 @@ export interface SimulatorCommandDeps {
   logger?: Logger;
 }
 
-type ParsedArgs = { kind: "run"; port: number } | { kind: "help" } | { kind: "error"; problem: string };
+type ParsedArgs = { kind: "run"; port: number } | Exclude<ParsedCommand<typeof SIMULATOR_OPTIONS>, { kind: "run" }>;
 
 export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
-  let port = DEFAULT_SIMULATOR_PORT;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (arg === "--help" || arg === "-h") return { kind: "help" };
-    const inline = arg.startsWith("--port=") ? arg.slice("--port=".length) : undefined;
-    if (arg !== "--port" && inline === undefined) return { kind: "error", problem: `Unknown option "${arg}".` };
-    const value = inline ?? args[++i];
-    if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
-      return {
-        kind: "error",
-        problem: `--port needs a port number from 0 to 65535, got ${value === undefined ? "nothing" : `"${value}"`}.`,
-      };
-    }
-    port = Number(value);
+  const parsed = parseCommand(SIMULATOR_COMMAND, args);
+  if (parsed.kind !== "run") return parsed;
+  const value = parsed.values.port;
+  if (value === undefined) return { kind: "run", port: DEFAULT_SIMULATOR_PORT };
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+    return { kind: "error", problems: [`--port needs a port number from 0 to 65535, got "${value}"`] };
   }
-  return { kind: "run", port };
+  return { kind: "run", port: Number(value) };
 }
 
 /**
@@ -45,20 +60,13 @@ export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
  * Exit codes: 0 after a clean stop, 1 when it cannot listen, 2 for bad arguments.
  */
 export async function runSimulatorCommand(
-  args: string[],
+  args: readonly string[],
   io: CliIo,
   env: NodeJS.ProcessEnv,
   deps: SimulatorCommandDeps = {},
 ): Promise<number> {
   const parsed = parseSimulatorArgs(args);
-  if (parsed.kind === "help") {
-    io.out(SIMULATOR_USAGE);
-    return 0;
-  }
-  if (parsed.kind === "error") {
-    io.err(`${parsed.problem}\n\n${SIMULATOR_USAGE}`);
-    return 2;
-  }
+  if (parsed.kind !== "run") return answerWithoutRunning(parsed, SIMULATOR_COMMAND, io, BOT_VERSION);
   const logger = deps.logger ?? stderrLogger(env);
   let sim: Simulator;
   try {
