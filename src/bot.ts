@@ -20,6 +20,8 @@ export interface StartBotOptions {
   clock?: () => number;
   /** The port to listen on; config.port when omitted (tests pass 0). */
   port?: number;
+  /** The port /metrics listens on when METRICS_PORT is set; config.metricsPort when omitted. */
+  metricsPort?: number;
   webClient?: WebClientPolicy;
   compshareDispatcher?: Dispatcher;
   /** Each CompShare call's overall deadline; the client's default (15 s) when omitted. Tests shorten it. */
@@ -29,6 +31,8 @@ export interface StartBotOptions {
 
 export interface RunningBot {
   readonly port: number;
+  /** Where /metrics is served: `port` unless METRICS_PORT is set. */
+  readonly metricsPort: number;
   readonly services: BotServices;
   readonly slack: SlackBot;
   stop(): Promise<void>;
@@ -113,10 +117,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     });
     slack = bot;
-    const { port } = await bot.start(options.port ?? config.port);
-    logger.info({ port, mode: config.slack.mode, store: store.driver }, "compshare-bot is listening");
+    const { port, metricsPort } = await bot.start({
+      port: options.port ?? config.port,
+      metricsPort: options.metricsPort ?? config.metricsPort,
+    });
+    logger.info({ port, metricsPort, mode: config.slack.mode, store: store.driver }, "compshare-bot is listening");
     return {
       port,
+      metricsPort,
       services,
       slack: bot,
       async stop() {
