@@ -139,6 +139,7 @@ export const responseEnvelopeSchema = z.looseObject({
   Message: optional(z.string()),
 });
 
+/** The SDKs' CompShareImage model (Go services/ucompshare/models.go), every field optional. */
 export const imageSchema = z.looseObject({
   CompShareImageId: z.string(),
   Name: optional(z.string()),
@@ -174,6 +175,23 @@ export const imageSchema = z.looseObject({
   ),
   Owner: optional(z.looseObject({ AccountId: optional(stringLike), AccountName: optional(z.string()) })),
   SourceGpuType: optional(z.string()),
+  /** Why making the image failed. */
+  FailedReason: optional(z.string()),
+  /** "Official" (platform) or "Community". */
+  ImageOwnerAlias: optional(z.string()),
+  /** Custom images only: made from an official image. */
+  IsOfficial: optional(booleanLike),
+  /** "True" container image, "False" VM image: the SDKs type it as a string. */
+  Container: optional(stringLike),
+  ImageCharge: optional(booleanLike),
+  FavoritesCount: optional(numeric),
+  CreatedCount: optional(numeric),
+  ImageUseTime: optional(numeric),
+  AuthInfo: optional(numeric),
+  /**
+   * Not in either SDK's CompShareImage model nor the vendor's response tables: it is an
+   * UpdateCompShareImage parameter. Read if the API ever answers it; absent is the normal case.
+   */
   SupportedGpuTypes: optional(z.array(z.string())),
 });
 

@@ -69,9 +69,10 @@ export interface FormInput {
   AutoStart: boolean;
 }
 
-/** What the form shows for an image, and the long fields it could not show (kept unless the user types). */
+/** What the form shows for an image, and the fields it could not show (kept unless the user types). */
 export interface FormContent {
   input: FormInput;
+  /** Long text: its length. SupportedGpuTypes: 0, since the API does not report the current list. */
   hidden: Partial<Record<EditableField, number>>;
 }
 
@@ -142,6 +143,9 @@ export function formContentOf(image: CompShareImage): FormContent {
     ),
     AutoStart: image.AutoStart === true,
   };
+  // Describe*Images do not answer SupportedGpuTypes (an Update parameter, in neither SDK's image
+  // model): the current list is unknown, not empty, and a confirmation must not say "empty →".
+  if (image.SupportedGpuTypes === undefined) hidden.SupportedGpuTypes = 0;
   return { input, hidden };
 }
 
@@ -160,7 +164,7 @@ export function snapshotOf(imageId: string, content: FormContent): ImageSnapshot
     const shown = displayOf(field, canonical);
     fields[field] = {
       digest: digestOf(canonical),
-      ...(JSON.stringify(shown).length <= SHOWN_MAX + 2 ? { shown } : {}),
+      ...(content.hidden[field] === undefined && JSON.stringify(shown).length <= SHOWN_MAX + 2 ? { shown } : {}),
     };
   }
   return { imageId, fields, hidden: EDITABLE_FIELDS.filter((field) => content.hidden[field] !== undefined) };

@@ -21,7 +21,12 @@ export interface Softwares {
   Applications: string[];
 }
 
-/** An image as DESIGN §3 "Image record" describes it; field names are the wire names. */
+/**
+ * An image with the fields of the official SDKs' CompShareImage model (Go services/ucompshare
+ * models.go, Python CompShareImageSchema); field names are the wire names. SupportedGpuTypes is
+ * the simulator's own memory of what UpdateCompShareImage set: neither model has it, so no
+ * Describe*Images answer carries it (see views.ts).
+ */
 export interface ImageRecord {
   CompShareImageId: string;
   Name: string;
@@ -47,7 +52,23 @@ export interface ImageRecord {
   Softwares: Softwares;
   Owner: { AccountId: string; AccountName: string };
   SourceGpuType: string;
+  /** Sent on UpdateCompShareImage; enforced on reinstall (226603), never answered. */
   SupportedGpuTypes: string[];
+  /** The author's verification level; 0 none. */
+  AuthInfo: number;
+  /** "True" for a container image, "False" for a VM image (the models type it as a string). */
+  Container: "True" | "False";
+  /** Instances created from the image. */
+  CreatedCount: number;
+  /** Why making the image failed; empty otherwise. */
+  FailedReason: string;
+  FavoritesCount: number;
+  /** "Official" for platform images, "Community" for community ones; empty for custom images. */
+  ImageOwnerAlias: "Official" | "Community" | "";
+  /** Hours the image has been used. */
+  ImageUseTime: number;
+  /** Whether a custom image was made from an official one; only custom images answer it. */
+  IsOfficial: boolean;
 }
 
 export interface InstanceRecord {
@@ -188,6 +209,7 @@ export class SimulatorState {
       ...this.#imageDefaults(Owner),
       ImageType: "System",
       Visibility: 1,
+      ImageOwnerAlias: "Official",
       ...definedOnly(rest),
     });
   }
@@ -350,6 +372,14 @@ export class SimulatorState {
       Owner: { ...owner },
       SourceGpuType: "4090",
       SupportedGpuTypes: [],
+      AuthInfo: 0,
+      Container: "False",
+      CreatedCount: 0,
+      FailedReason: "",
+      FavoritesCount: 0,
+      ImageOwnerAlias: "",
+      ImageUseTime: 0,
+      IsOfficial: false,
     };
   }
 }

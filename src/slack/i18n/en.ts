@@ -124,6 +124,7 @@ export const en = {
     published: "Published",
     version: "Version",
     gpuTypes: "GPU types",
+    sourceGpu: "Made on GPU",
     software: "Software",
     tags: "Tags",
     owner: "Owner",

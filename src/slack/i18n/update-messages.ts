@@ -43,6 +43,8 @@ export const updateEn = {
     cover: (maxMb: number) => `PNG, JPEG or WebP, at most ${maxMb} MB. Leave empty to keep the current cover.`,
     tags: "At most 3, separated by commas.",
     gpuTypes: "Instances with these GPU types can use the image.",
+    gpuTypesUnreported:
+      "CompShare does not report an image's current GPU types, so none are shown. Leave it empty to keep them; a choice here replaces them.",
     hiddenText: (length: number, max: number) =>
       `The current text has ${length} characters, more than this box holds (${max}). Leave it empty to keep it unchanged; anything you type replaces all of it.`,
   },
@@ -134,6 +136,8 @@ export const updateZhCN: typeof updateEn = {
     cover: (maxMb: number) => `PNG、JPEG 或 WebP，不超过 ${maxMb} MB。留空则保留当前封面。`,
     tags: "最多 3 个，用逗号分隔。",
     gpuTypes: "这些 GPU 类型的实例可以使用该镜像。",
+    gpuTypesUnreported:
+      "优云智算不返回镜像当前支持的 GPU 类型，因此这里没有预选。留空则保持不变；在此选择会替换原有设置。",
     hiddenText: (length: number, max: number) =>
       `当前内容有 ${length} 个字符，超过输入框上限（${max}）。留空则保持不变；输入任何内容都会替换全部内容。`,
   },

@@ -116,6 +116,7 @@ export const zhCN: Messages = {
     published: "发布时间",
     version: "版本",
     gpuTypes: "支持的 GPU",
+    sourceGpu: "制作机型",
     software: "软件",
     tags: "标签",
     owner: "所有者",

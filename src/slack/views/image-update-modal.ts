@@ -177,7 +177,12 @@ export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, conten
           ? { initial_options: input.SupportedGpuTypes.map((type) => option(type, type)) }
           : {}),
       },
-      { optional: true, hint: update.hints.gpuTypes },
+      // Describe*Images do not answer SupportedGpuTypes (neither SDK's model has it), so usually
+      // there is nothing to pre-fill, and the hint says why rather than implying "none".
+      {
+        optional: true,
+        hint: image.SupportedGpuTypes === undefined ? update.hints.gpuTypesUnreported : update.hints.gpuTypes,
+      },
     ),
     inputBlock(
       "AutoStart",
