@@ -74,6 +74,7 @@ export const en = {
       privateKeyFormat: "This does not look like a CompShare private key: 10–256 characters, no spaces.",
       regionFormat: "A region looks like cn-wlcb.",
       zoneFormat: "A zone looks like cn-wlcb-01.",
+      zoneNotInRegion: "CompShare does not know this zone in this region, e.g. cn-wlcb-01 in cn-wlcb.",
       projectFormat: "A project id looks like org-abc123.",
       signature: "CompShare rejected this key pair: the private key does not belong to this public key.",
       unknownUser: "CompShare has no account with this public key.",

@@ -67,6 +67,7 @@ export const zhCN: Messages = {
       privateKeyFormat: "这不像优云智算私钥：应为 10–256 个字符，不含空格。",
       regionFormat: "地域形如 cn-wlcb。",
       zoneFormat: "可用区形如 cn-wlcb-01。",
+      zoneNotInRegion: "优云智算在该地域下没有这个可用区，例如地域 cn-wlcb 对应 cn-wlcb-01。",
       projectFormat: "项目 ID 形如 org-abc123。",
       signature: "优云智算拒绝了这对密钥：私钥与公钥不匹配。",
       unknownUser: "优云智算没有使用此公钥的账号。",

@@ -101,6 +101,7 @@ function verificationErrors(m: Messages, error: unknown): FieldErrors {
     if (error.retCode === 171 || error.retCode === 170) return { [LOGIN_BLOCKS.privateKey]: e.signature };
     if (error.retCode === 172) return { [LOGIN_BLOCKS.publicKey]: e.unknownUser };
     if (error.retCode === 292) return { [LOGIN_BLOCKS.projectId]: e.projectNotFound };
+    if (error.retCode === 230 && error.apiMessage.includes("[Zone]")) return { [LOGIN_BLOCKS.zone]: e.zoneNotInRegion };
     const reason = m.errors.retCodes[error.retCode] ?? `RetCode ${error.retCode}`;
     return { [LOGIN_BLOCKS.privateKey]: e.rejected(reason.replaceAll("`", "")) };
   }
@@ -137,7 +138,9 @@ export async function handleLoginSubmit(
         zone: values.zone,
         ...(values.projectId ? { projectId: values.projectId } : {}),
       })
-      .describeImages({ Limit: 1 }, { deadlineMs: VERIFY_DEADLINE_MS });
+      // Zone on purpose: this action does not need it, but the gateway refuses a zone outside the
+      // region (230 "Params [Zone] not available"), and the stored zone is where writes will go.
+      .describeImages({ Limit: 1, Zone: values.zone }, { deadlineMs: VERIFY_DEADLINE_MS });
   } catch (error) {
     if (!(error instanceof CompShareError)) throw error;
     turn.log.info({ errCode: error.code, requestId: error.requestId }, "key verification refused");
