@@ -85,7 +85,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
           appToken: config.slack.appToken ?? "",
           logger: socketStatus?.logger ?? logger,
           logLevel,
-          // Its own copy: the Socket Mode client adds settings to the options object it is given.
+          // Its own copy: the Socket Mode client may write into the options it is given (fetch, retryConfig).
           installerOptions: { clientOptions: { ...clientOptions } },
         })
       : undefined;
