@@ -177,21 +177,28 @@ export const imageSchema = z.looseObject({
   SupportedGpuTypes: optional(z.array(z.string())),
 });
 
-export const instanceSchema = z.looseObject({
-  UHostId: z.string(),
-  Name: optional(z.string()),
-  /** Stopped is the only state that can be reinstalled; empty when the platform does not know. */
-  State: optional(z.string()),
-  GpuType: optional(z.string()),
-  GPU: optional(numeric),
-  Zone: optional(z.string()),
-  CompShareImageId: optional(z.string()),
-  CompShareImageName: optional(z.string()),
-  CompShareImageType: optional(z.string()),
-  ChargeType: optional(z.string()),
-  CreateTime: optional(numeric),
-  ExpireTime: optional(numeric),
-});
+export const instanceSchema = z
+  .looseObject({
+    UHostId: z.string(),
+    Name: optional(z.string()),
+    /** Stopped is the only state that can be reinstalled; empty when the platform does not know. */
+    State: optional(z.string()),
+    GpuType: optional(z.string()),
+    GPU: optional(numeric),
+    Zone: optional(z.string()),
+    CompShareImageId: optional(z.string()),
+    CompShareImageName: optional(z.string()),
+    CompShareImageType: optional(z.string()),
+    ChargeType: optional(z.string()),
+    CreateTime: optional(numeric),
+    ExpireTime: optional(numeric),
+  })
+  /**
+   * DescribeCompShareInstance also returns the instance's root password (Base64) and an SSH
+   * login command. The bot needs neither, so they go here, before any cache, log line, view or
+   * audit row could hold them.
+   */
+  .transform(({ Password: _password, SshLoginCommand: _sshLoginCommand, ...instance }) => instance);
 
 export const imagePageResponseSchema = z.looseObject({
   TotalCount: optional(numeric),

@@ -114,6 +114,19 @@ describe("every action against the simulator", () => {
     expect(one.UHostSet.map((i) => i.UHostId)).toEqual([id]);
   });
 
+  it("DescribeCompShareInstance: the password and SSH command the API returns never leave the parse step", async () => {
+    const raw = await demo.call("DescribeCompShareInstance", { Limit: 100 });
+    expect(JSON.stringify(raw.body)).toContain('"Password"');
+    const page = await demo.describeInstances({ Limit: 100 });
+    expect(page.UHostSet.length).toBeGreaterThan(1);
+    for (const instance of page.UHostSet) {
+      expect(instance).not.toHaveProperty("Password");
+      expect(instance).not.toHaveProperty("SshLoginCommand");
+    }
+    const parsed = JSON.stringify(page);
+    for (const secret of sim.state.instanceSecrets()) expect(parsed).not.toContain(secret);
+  });
+
   it("UpdateCompShareImage changes the fields it sends, SDK-unknown ones included", async () => {
     const image = await ownAvailableImage();
     await demo.updateImage({
