@@ -8,12 +8,15 @@ import { handleHomeList, handleImageMenu, handleListPage } from "./interactions/
 import { registerImageUpdate } from "./interactions/image-update.ts";
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
 import { type ReinstallHandle, registerReinstall } from "./interactions/reinstall.ts";
+import { guardSlackEndpoint } from "./receiver-guard.ts";
 import type { BotServices } from "./services.ts";
 import { tracked } from "./tracked.ts";
 import { HOME_ACTIONS } from "./views/home.ts";
 import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
 import { ACTION_IMAGE_MENU, ACTION_LIST_PAGE } from "./views/image-list.ts";
 import { LOGIN_CALLBACK } from "./views/keys.ts";
+
+const SLACK_ENDPOINT = "/slack/events";
 
 export interface WebClientPolicy {
   /** Retries on 5xx and network errors; Slack's client would otherwise retry for ~30 minutes. */
@@ -66,12 +69,20 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         })
       : new HTTPReceiver({
           signingSecret: config.slack.signingSecret ?? "",
-          endpoints: "/slack/events",
+          endpoints: SLACK_ENDPOINT,
           customRoutes: routes,
           logger,
           logLevel,
           processBeforeResponse: false,
         });
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = guardSlackEndpoint(receiver.requestListener, {
+      signingSecret: config.slack.signingSecret ?? "",
+      endpoint: SLACK_ENDPOINT,
+      deliveries: services.store.deliveries,
+      logger: services.logger,
+    });
+  }
 
   const app = new App({
     token: config.slack.botToken,
