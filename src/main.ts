@@ -44,7 +44,13 @@ async function start(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const config: Config = parsed.config;
   const { logger, scrubber } = createLogger({ level: config.logLevel });
   scrubber.add(...configSecrets(config));
-  let bot: Awaited<ReturnType<typeof startBot>>;
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  // Node exits on an unhandled rejection, dropping every request in flight. One stray promise
+  // in a request's path (Bolt's receiver had one) must cost that request, not the process.
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled promise rejection; the bot keeps serving");
+    bot?.services.metrics.unhandledRejection();
+  });
   try {
     bot = await startBot({ config, logger, scrubber });
   } catch (error) {
