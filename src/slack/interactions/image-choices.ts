@@ -8,11 +8,21 @@ import { LoadingCache } from "../../loading-cache.ts";
  * stroke and gives 3 s to answer; one CompShare listing per user per minute serves a whole
  * search, and concurrent key strokes share the listing in flight.
  */
+/** The records' JSON length summed over all users: about twice that in heap, so some 24 MB at most. */
+const MAX_JSON_CHARS = 12_000_000;
+
 export class ImageChoiceCache {
   readonly #cache: LoadingCache<{ publicKey: string; images: CompShareImage[] }>;
 
-  constructor(options: { clock: () => number; ttlMs: number; maxUsers: number }) {
-    this.#cache = new LoadingCache({ clock: options.clock, ttlMs: options.ttlMs, maxEntries: options.maxUsers });
+  constructor(options: { clock: () => number; ttlMs: number; maxUsers: number; maxJsonChars?: number }) {
+    this.#cache = new LoadingCache({
+      clock: options.clock,
+      ttlMs: options.ttlMs,
+      maxEntries: options.maxUsers,
+      maxWeight: options.maxJsonChars ?? MAX_JSON_CHARS,
+      // Full records, descriptions included, so their size varies far more than their count.
+      weigh: (entry) => JSON.stringify(entry.images).length,
+    });
   }
 
   /** The user's images, from memory when fresh and listed under the same keys, else from `load`. */
