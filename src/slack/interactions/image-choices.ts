@@ -44,10 +44,11 @@ export class ImageChoiceCache {
 }
 
 /** Every image of the account, up to `maxImages`, all within one deadline (the picker must answer inside Slack's window). */
-export function listOwnImages(
+export async function listOwnImages(
   client: CompShareClient,
   options: { deadlineMs: number; maxImages: number },
 ): Promise<CompShareImage[]> {
   const call = { signal: AbortSignal.timeout(options.deadlineMs), deadlineMs: options.deadlineMs };
-  return listAllImages((page) => client.describeCustomImages(page, call), options.maxImages);
+  const listed = await listAllImages((page) => client.describeCustomImages(page, call), options.maxImages);
+  return listed.images;
 }
