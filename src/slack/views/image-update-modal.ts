@@ -95,7 +95,13 @@ function pickerText(m: Messages, image: CompShareImage): string {
 }
 
 /** The edit form, pre-filled with what the image holds now; private_metadata remembers what it showed. */
-export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, content: FormContent): ModalView {
+export function imageUpdateModal(
+  ctx: ViewContext,
+  image: CompShareImage,
+  content: FormContent,
+  /** Binds the metadata to the user the form is for (form-seal.ts); the view only carries it. */
+  seal: (metadata: string) => string,
+): ModalView {
   const { m } = ctx;
   const { update } = m;
   const { input, hidden } = content;
@@ -196,7 +202,7 @@ export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, conten
     submit: update.submit,
     close: update.close,
     callbackId: UPDATE_CALLBACK,
-    privateMetadata: encodeUpdateMetadata(snapshotOf(image.CompShareImageId, content)),
+    privateMetadata: seal(encodeUpdateMetadata(snapshotOf(image.CompShareImageId, content))),
     blocks: withBanner(ctx, blocks),
   });
 }
