@@ -201,9 +201,8 @@ type Identified =
  */
 function identify(parsed: Parsed["value"], req: IncomingMessage): Identified {
   const signed = `sig:${String(req.headers["x-slack-request-timestamp"])}:${String(req.headers["x-slack-signature"])}`;
-  if (parsed.form) {
-    return check(slashCommandSchema, parsed.fields, "slash command") ?? { kind: "run", identity: signed };
-  }
+  const run = (identity?: string): Identified => ({ kind: "run", ...(identity ? { identity } : {}) });
+  if (parsed.form) return conforming(slashCommandSchema, parsed.fields, "slash command", () => run(signed));
   const body = parsed.json;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return { kind: "refuse", status: 400, why: "payload is not a JSON object" };
@@ -211,26 +210,26 @@ function identify(parsed: Parsed["value"], req: IncomingMessage): Identified {
   const type = (body as { type?: unknown }).type;
   switch (type) {
     case "block_actions":
-      return check(blockActionsSchema, body, type) ?? { kind: "run", identity: signed };
-    case "view_submission": {
-      const refused = check(viewSubmissionSchema, body, type);
-      if (refused) return refused;
-      const { view } = viewSubmissionSchema.parse(body);
-      return { kind: "run", identity: `view:${view.id}:${view.hash}`, releaseOnFieldErrors: true };
-    }
+      return conforming(blockActionsSchema, body, type, () => run(signed));
+    case "view_submission":
+      return conforming(viewSubmissionSchema, body, type, ({ view }) => ({
+        kind: "run",
+        identity: `view:${view.id}:${view.hash}`,
+        releaseOnFieldErrors: true,
+      }));
     case "view_closed":
-      return check(viewClosedSchema, body, type) ?? { kind: "run", identity: signed };
+      return conforming(viewClosedSchema, body, type, () => run(signed));
     // Options requests only read, and must answer within 3 s of each keystroke: no claim.
     case "block_suggestion":
-      return check(blockSuggestionSchema, body, type) ?? { kind: "run" };
+      return conforming(blockSuggestionSchema, body, type, () => run());
     case "url_verification":
-      return check(urlVerificationSchema, body, type) ?? { kind: "run" };
-    case "event_callback": {
-      const refused = check(eventCallbackSchema, body, type);
-      if (refused) return refused;
-      if (req.headers["x-slack-retry-num"] !== undefined) return { kind: "ignore", why: "Slack retried an event" };
-      return { kind: "run", identity: `event:${eventCallbackSchema.parse(body).event_id}` };
-    }
+      return conforming(urlVerificationSchema, body, type, () => run());
+    case "event_callback":
+      return conforming(eventCallbackSchema, body, type, (event) =>
+        req.headers["x-slack-retry-num"] !== undefined
+          ? { kind: "ignore", why: "Slack retried an event" }
+          : run(`event:${event.event_id}`),
+      );
     default:
       if (typeof type === "string" && type.length <= 64) {
         return { kind: "ignore", why: "a kind of delivery the bot does not handle" };
@@ -239,9 +238,15 @@ function identify(parsed: Parsed["value"], req: IncomingMessage): Identified {
   }
 }
 
-function check(schema: z.ZodType, value: unknown, what: string): Exclude<Verdict, { kind: "run" }> | undefined {
+/** Goes on with the parsed delivery if it fits its schema; refuses it, naming fields and rules but no values, if not. */
+function conforming<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  then: (delivery: z.output<S>) => Identified,
+): Identified {
   const result = schema.safeParse(value);
-  if (result.success) return undefined;
+  if (result.success) return then(result.data);
   const problems = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.code}`);
   return { kind: "refuse", status: 400, why: `${what} without the fields Slack always sends`, problems };
 }

@@ -202,6 +202,9 @@ describe("each delivery handled once (item 4)", () => {
     await h.bot.services.inFlight.drain(5_000);
     expect(h.sim.requests.slice(before).filter((r) => r.action === "DescribeCompShareCustomImages")).toHaveLength(1);
     expect(h.slack.responsesTo(responseId)).toHaveLength(1);
+    // The ledger keeps a digest of the delivery's identity, never the signature itself.
+    const signature = signSlackBody(h.env.SLACK_SIGNING_SECRET ?? "", timestamp, body).slice(3);
+    expect((await h.databaseBytes()).includes(signature)).toBe(false);
   });
 
   it("an event is handled once by event_id, and a retry (X-Slack-Retry-Num) is acknowledged without running", async () => {
