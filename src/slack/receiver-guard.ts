@@ -48,7 +48,7 @@ export interface ReceiverGuardOptions {
 type Verdict =
   | { kind: "refuse"; status: 400 | 401 | 413; why: string; problems?: string[] }
   | { kind: "ignore"; why: string }
-  | { kind: "run"; deliveryKey?: string; releaseOnFieldErrors?: boolean };
+  | { kind: "run"; deliveryKey?: string; releaseIfFormStaysOpen?: boolean };
 
 /** Bolt keeps the body it buffered on the request; one read here serves both. */
 type BufferedRequest = IncomingMessage & { rawBody?: Buffer };
@@ -80,7 +80,7 @@ export function guardSlackEndpoint(bolt: RequestListener, options: ReceiverGuard
     const claimed = await options.deliveries.claim(deliveryKey, CLAIM_TTL_MS);
     pruneNowAndThen();
     if (!claimed) return { kind: "ignore", why: "a delivery already handled came again" };
-    return { kind: "run", deliveryKey, releaseOnFieldErrors: delivery.releaseOnFieldErrors ?? false };
+    return { kind: "run", deliveryKey, releaseIfFormStaysOpen: delivery.releaseIfFormStaysOpen ?? false };
   };
 
   return (req, res) => {
@@ -109,8 +109,8 @@ export function guardSlackEndpoint(bolt: RequestListener, options: ReceiverGuard
           log.info({ ms: wallClock() - startedAt }, `acknowledged without running: ${verdict.why}`);
           return answer(res, verdict);
         }
-        if (verdict.deliveryKey !== undefined && verdict.releaseOnFieldErrors) {
-          releaseWhenAnsweredWithErrors(res, verdict.deliveryKey, options.deliveries, log);
+        if (verdict.deliveryKey !== undefined && verdict.releaseIfFormStaysOpen) {
+          releaseWhenTheFormStaysOpen(res, verdict.deliveryKey, options.deliveries, log);
         }
         (req as BufferedRequest).rawBody = body;
         bolt(req, res);
@@ -191,7 +191,7 @@ function parseBody(contentType: string | undefined, body: Buffer): Parsed | { ok
 
 type Identified =
   | Exclude<Verdict, { kind: "run" }>
-  | { kind: "run"; identity?: string; releaseOnFieldErrors?: boolean };
+  | { kind: "run"; identity?: string; releaseIfFormStaysOpen?: boolean };
 
 /**
  * Which kind of delivery this is, whether it carries what the bot reads, and Slack's identity
@@ -215,7 +215,7 @@ function identify(parsed: Parsed["value"], req: IncomingMessage): Identified {
       return conforming(viewSubmissionSchema, body, type, ({ view }) => ({
         kind: "run",
         identity: `view:${view.id}:${view.hash}`,
-        releaseOnFieldErrors: true,
+        releaseIfFormStaysOpen: true,
       }));
     case "view_closed":
       return conforming(viewClosedSchema, body, type, () => run(signed));
@@ -252,10 +252,17 @@ function conforming<S extends z.ZodType>(
 }
 
 /**
- * A submission answered with field errors changed nothing, and the user will send the same
- * view again once fixed: give its key back. So does one that failed outright.
+ * Answers that leave the submitted form open and unchanged: field errors, or a view pushed on
+ * top (the bot's "nothing changed"). Slack does not give the form a new hash then, so the user's
+ * next submit of it comes with the same view.id and hash and must not be taken for a repeat.
  */
-function releaseWhenAnsweredWithErrors(
+const LEFT_THE_FORM_OPEN = /"response_action"\s*:\s*"(errors|push)"/;
+
+/**
+ * A submission answered so that the form stays open changed nothing, and the user will send the
+ * same view again: give its key back. So does one that failed outright.
+ */
+function releaseWhenTheFormStaysOpen(
   res: ServerResponse,
   deliveryKey: string,
   deliveries: DeliveryLedger,
@@ -265,7 +272,7 @@ function releaseWhenAnsweredWithErrors(
   res.end = ((...args: unknown[]) => {
     const [chunk] = args;
     const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "";
-    if (res.statusCode === 200 && !/"response_action"\s*:\s*"errors"/.test(text)) return end(...args);
+    if (res.statusCode === 200 && !LEFT_THE_FORM_OPEN.test(text)) return end(...args);
     // The answer waits for the release, so the corrected submit cannot overtake it.
     deliveries
       .release(deliveryKey)

@@ -426,6 +426,16 @@ describe("saving changes", () => {
     expect(h.sim.state.getImage(image.CompShareImageId)).toEqual(image);
   });
 
+  it("takes the same form again after 'nothing changed', once something is changed", async () => {
+    const image = newImage();
+    const form = await openForm(ALICE, image.CompShareImageId);
+    expect(await submit(ALICE, form)).toMatchObject({ response_action: "push" });
+    // Back on the form (same view id and hash: Slack did not update it), the user edits and sends again.
+    expect(await submit(ALICE, form, { Name: "changed after all" })).toMatchObject({ response_action: "update" });
+    await noticeIn(form, "Image updated");
+    expect(h.sim.state.getImage(image.CompShareImageId)?.Name).toBe("changed after all");
+  });
+
   it("confirms in Chinese to a zh-CN user", async () => {
     const image = newImage({ Visibility: 0 });
     const form = await openForm(WEI, image.CompShareImageId);
