@@ -76,7 +76,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     const compshare = createCompShareApi({
       baseUrl: sandbox?.url ?? config.compshare.apiUrl,
-      scrubber,
       logger,
       clock,
       onCall: (event) => metrics.compshareCall(event),

@@ -118,8 +118,6 @@ export async function handleLoginSubmit(
   const { ack, body, view, client } = args;
   const teamId = body.team?.id ?? body.user.team_id ?? "";
   const values = readValues(view);
-  // The private key is now in memory; make sure no log line can ever carry it.
-  services.scrubber.add(values.privateKey);
   const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "login" }, { maxWaitMs: 300 });
 
   const formatErrors = validateLoginValues(turn.m, values);
