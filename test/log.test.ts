@@ -11,7 +11,16 @@ const privateKey = "46f09bb9fab4f12dfc160dae12273d5332b5debe";
 const userPrivateKey = "Zx9-userprivatekey-QQQ";
 const signature = "4f9ef5df2abab2c6fccd1e9515cb7e2df8c6bb65";
 const instancePassword = Buffer.from("Root-Pw-9c1e4a77f0").toString("base64");
-const ALL = [botToken, appToken, signingSecret, credentialsKey, privateKey, userPrivateKey, signature, instancePassword];
+const ALL = [
+  botToken,
+  appToken,
+  signingSecret,
+  credentialsKey,
+  privateKey,
+  userPrivateKey,
+  signature,
+  instancePassword,
+];
 
 function logEverything() {
   // Only the process's own secrets are known to the scrubber; a user's private key never is.
@@ -27,7 +36,10 @@ function logEverything() {
     logger[level]({ a: { b: { c: { d: { account: { publicKey: "pub", privateKey: userPrivateKey } } } } } }, "deep");
     logger[level]({ accounts: [{ PrivateKey: userPrivateKey }, { private_key: userPrivateKey }] }, "array");
     logger[level]({ instance: { UHostId: "uhost-1", Password: instancePassword } }, "instance");
-    logger.child({ component: "c" }).child({ credentials: { privateKey: userPrivateKey } })[level]("child bindings");
+    logger
+      .child({ component: "c" })
+      .child({ credentials: { privateKey: userPrivateKey } })
+      [level]("child bindings");
     // by pattern and by known value, in free text
     logger[level](`calling with token=${botToken} and ${appToken}`);
     logger[level](`body Action=X&PublicKey=pub&Signature=${signature}`);
