@@ -139,6 +139,12 @@ export const responseEnvelopeSchema = z.looseObject({
   Message: optional(z.string()),
 });
 
+/** The values DESIGN §3 lists; the API may add others, so records keep the field a string. */
+export const IMAGE_TYPES = ["System", "App", "Custom", "Community"] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+export const IMAGE_STATUSES = ["Making", "Available", "UnAvailable", "Reviewing", "Offline"] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
 export const imageSchema = z.looseObject({
   CompShareImageId: z.string(),
   Name: optional(z.string()),

@@ -4,7 +4,7 @@ import { type CompShareImage, MAX_PAGE_LIMIT } from "../../compshare/schemas.ts"
 import { accountFor } from "../../domain/accounts.ts";
 import { type ImageSource, listAllImages } from "../../domain/image-search.ts";
 import { LoadingCache } from "../../loading-cache.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import type { BotServices } from "../services.ts";
 import { LIMITS, type OptionObject, option } from "../views/blocks.ts";
 import { listTitle } from "../views/image-list.ts";
@@ -180,7 +180,7 @@ export function pickerOptions(
 }
 
 function optionText(m: Messages, image: PickerImage): string {
-  const type = image.type ? (m.imageTypes[image.type] ?? image.type) : "";
+  const type = image.type ? (wordFor(m.imageTypes, image.type) ?? image.type) : "";
   const suffix = type ? ` · ${type}` : "";
   return `${truncate(image.name, LIMITS.optionText - suffix.length)}${suffix}`;
 }

@@ -11,6 +11,7 @@ import { CompShareApiError, CompShareError } from "../../compshare/errors.ts";
 import { REGION_PATTERN, ZONE_PATTERN } from "../../config.ts";
 import { publishHome } from "../events/home.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { knownRetCodeWords } from "../i18n/retcode-words.ts";
 import type { BotServices } from "../services.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { LOGIN_ACTION, LOGIN_BLOCKS, loginModal, loginSavedModal } from "../views/keys.ts";
@@ -101,7 +102,7 @@ function verificationErrors(m: Messages, error: unknown): FieldErrors {
     if (error.retCode === 171 || error.retCode === 170) return { [LOGIN_BLOCKS.privateKey]: e.signature };
     if (error.retCode === 172) return { [LOGIN_BLOCKS.publicKey]: e.unknownUser };
     if (error.retCode === 292) return { [LOGIN_BLOCKS.projectId]: e.projectNotFound };
-    const reason = m.errors.retCodes[error.retCode] ?? `RetCode ${error.retCode}`;
+    const reason = knownRetCodeWords(m, error.retCode, error.apiMessage) ?? `RetCode ${error.retCode}`;
     return { [LOGIN_BLOCKS.privateKey]: e.rejected(reason.replaceAll("`", "")) };
   }
   return { [LOGIN_BLOCKS.publicKey]: e.unreachable };

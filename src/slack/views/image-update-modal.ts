@@ -9,7 +9,7 @@ import {
   snapshotOf,
   TEXT_LIMITS,
 } from "../../domain/image-changes.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import {
   type Block,
   context,
@@ -89,7 +89,7 @@ export function imagePickerOptions(m: Messages, images: readonly CompShareImage[
 
 /** A name may be anything; the status after it must survive the 75-character cut. */
 function pickerText(m: Messages, image: CompShareImage): string {
-  const status = image.Status ? ` · ${m.statuses[image.Status] ?? image.Status}` : "";
+  const status = image.Status ? ` · ${wordFor(m.statuses, image.Status) ?? image.Status}` : "";
   const suffix = truncate(status, 25);
   return `${truncate(image.Name || image.CompShareImageId, LIMITS.optionText - suffix.length)}${suffix}`;
 }
@@ -113,7 +113,7 @@ export function imageUpdateModal(
   const publicOption = option(update.public, "1");
   const autoStart = option(update.autoStartOption, AUTO_START_VALUE);
   const gpuOptions = gpuTypeChoices(input.SupportedGpuTypes).map((type) => option(type, type));
-  const facts = [update.status(escapeMrkdwn(m.statuses[image.Status ?? ""] ?? image.Status ?? "—"))];
+  const facts = [update.status(escapeMrkdwn(wordFor(m.statuses, image.Status) ?? image.Status ?? "—"))];
   const cover = coverLink(image.Cover);
   if (cover) facts.push(update.currentCover(cover));
 
