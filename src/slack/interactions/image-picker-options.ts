@@ -72,10 +72,7 @@ export function createImageCatalogue(options: {
   maxUsers?: number;
   /** Images held across all users; the least recently used user's list goes first. */
   maxImages?: number;
-  /** Images kept per list (tests lower it to reach the cap with the simulator's catalogue). */
-  maxImagesPerList?: number;
 }): ImageCatalogue {
-  const perList = options.maxImagesPerList ?? MAX_IMAGES_PER_LIST;
   const cache = new LoadingCache<PickerListing>({
     clock: options.clock,
     ttlMs: options.ttlMs ?? 120_000,
@@ -94,7 +91,7 @@ export function createImageCatalogue(options: {
   return {
     peek: (teamId, userId) => cache.peek(keyOf(teamId, userId))?.images,
     load: async (teamId, userId, client) =>
-      (await cache.get(keyOf(teamId, userId), () => listPickerImages(client, perList))).images,
+      (await cache.get(keyOf(teamId, userId), () => listPickerImages(client))).images,
     async searchBeyondCap(teamId, userId, typed, client) {
       const name = typed.trim();
       if (name === "" || cache.peek(keyOf(teamId, userId))?.platformTruncated !== true) return [];
@@ -110,11 +107,11 @@ export function createImageCatalogue(options: {
 }
 
 /** All three lists, every page (up to the cap); any list failing fails the whole, so a partial list is never cached. */
-async function listPickerImages(client: CompShareClient, perList: number): Promise<PickerListing> {
+async function listPickerImages(client: CompShareClient): Promise<PickerListing> {
   const [custom, shared, platform] = await Promise.all([
-    listAllImages((page) => client.describeCustomImages(page), perList),
-    listAllImages((page) => client.describeSharingImages(page), perList),
-    listAllImages((page) => client.describeImages(page), perList),
+    listAllImages((page) => client.describeCustomImages(page), MAX_IMAGES_PER_LIST),
+    listAllImages((page) => client.describeSharingImages(page), MAX_IMAGES_PER_LIST),
+    listAllImages((page) => client.describeImages(page), MAX_IMAGES_PER_LIST),
   ]);
   const images = [custom, shared, platform].flatMap((list, i) =>
     list.images.map((image) => pickerImage(image, SOURCES[i] as ImageSource)).filter(offerable),
