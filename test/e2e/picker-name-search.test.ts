@@ -48,4 +48,7 @@ it("finds a platform image past the cached 1,000 by asking CompShare's Name filt
   // The same text again within a few seconds is answered from memory.
   expect((await offered(beyond)).some((text) => text.startsWith(beyond))).toBe(true);
   expect(nameSearches()).toHaveLength(1);
+  // Control characters are never sent on.
+  expect(await offered(`${beyond}\u0001`)).toEqual([]);
+  expect(nameSearches()).toHaveLength(1);
 });

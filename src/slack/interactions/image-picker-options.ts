@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from "@slack/bolt"
 import type { CompShareClient } from "../../compshare/client.ts";
 import { type CompShareImage, MAX_PAGE_LIMIT } from "../../compshare/schemas.ts";
 import { accountFor } from "../../domain/accounts.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import { type ImageSource, listAllImages } from "../../domain/image-search.ts";
 import { LoadingCache } from "../../loading-cache.ts";
 import { type Messages, wordFor } from "../i18n/messages.ts";
@@ -94,7 +95,9 @@ export function createImageCatalogue(options: {
       (await cache.get(keyOf(teamId, userId), () => listPickerImages(client))).images,
     async searchBeyondCap(teamId, userId, typed, client) {
       const name = typed.trim();
-      if (name === "" || cache.peek(keyOf(teamId, userId))?.platformTruncated !== true) return [];
+      // Text with control characters matches no image name and is not worth a call (the shared free-text rule).
+      if (name === "" || hasControlCharacters(name)) return [];
+      if (cache.peek(keyOf(teamId, userId))?.platformTruncated !== true) return [];
       return searches.get(`${keyOf(teamId, userId)}\n${name.toLowerCase()}`, async () => {
         const page = await (await client()).describeImages({ Name: name, Limit: MAX_PAGE_LIMIT });
         return page.ImageSet.map((image) => pickerImage(image, "platform")).filter(offerable);
