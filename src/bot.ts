@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import { startSimulator } from "./simulator/simulator.ts";
 import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPolicy } from "./slack/app.ts";
+import { createFormSeal } from "./slack/form-seal.ts";
 import { createLocaleResolver } from "./slack/i18n/locale-resolver.ts";
 import { InFlight } from "./slack/in-flight.ts";
 import { createReinstallKit } from "./slack/interactions/reinstall-kit.ts";
@@ -79,7 +80,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     const compshare = createCompShareApi({
       baseUrl: sandbox?.url ?? config.compshare.apiUrl,
-      scrubber,
       logger,
       clock,
       onCall: (event) => metrics.compshareCall(event),
@@ -102,6 +102,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       metrics,
       sandboxKeys: sandbox && { publicKey: sandbox.demoAccount.publicKey, privateKey: sandbox.demoAccount.privateKey },
       inFlight: new InFlight(),
+      updateFormSeal: createFormSeal(config.credentialKeys, "image-update form"),
       responseUrls,
       reinstall: createReinstallKit({ config, clock, logger }),
       locales: createLocaleResolver({

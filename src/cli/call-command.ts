@@ -105,7 +105,7 @@ export async function runCallCommand(
       : // The failure itself is printed below; JSON log lines only when asked for with LOG_LEVEL.
         createLogger({ level: isLogLevel(env.LOG_LEVEL) ? env.LOG_LEVEL : "silent", destination: pino.destination(2) });
   scrubber.add(settings.privateKey);
-  const api = createCompShareApi({ baseUrl: settings.apiUrl, scrubber, logger });
+  const api = createCompShareApi({ baseUrl: settings.apiUrl, logger });
   try {
     const client = api.forAccount({
       publicKey: settings.publicKey,

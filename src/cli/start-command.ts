@@ -43,7 +43,13 @@ export async function runStartCommand(
   scrubber.add(...configSecrets(config));
   // Listening before starting: a signal during start-up stops the bot as soon as it is up.
   const stopRequested = stopSignal(deps.stop);
-  let bot: Awaited<ReturnType<typeof startBot>>;
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  // Node exits on an unhandled rejection, dropping every request in flight. One stray promise
+  // in a request's path (Bolt's receiver had one) must cost that request, not the process.
+  process.on("unhandledRejection", (reason) => {
+    logger.error({ err: reason }, "unhandled promise rejection; the bot keeps serving");
+    bot?.services.metrics.unhandledRejection();
+  });
   try {
     bot = await startBot({ config, logger, scrubber });
   } catch (error) {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { pino } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import type { Logger, SecretScrubber } from "../log.ts";
+import type { Logger } from "../log.ts";
 import { BOT_VERSION } from "../version.ts";
 import {
   CompShareApiError,
@@ -81,7 +81,6 @@ export interface CompShareApiOptions {
   timeouts?: { read?: Partial<CallTimeouts> | undefined; write?: Partial<CallTimeouts> | undefined } | undefined;
   maxResponseBytes?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
-  scrubber?: SecretScrubber | undefined;
   logger?: Logger | undefined;
   /** Once per logical call, after any retries: the hook for metrics. */
   onCall?: ((event: CallEvent) => void) | undefined;
@@ -202,10 +201,8 @@ export function createCompShareApi(options: CompShareApiOptions): CompShareApi {
     clock: options.clock ?? Date.now,
   };
   return {
-    forAccount(account) {
-      options.scrubber?.add(account.privateKey);
-      return createClient(engine, account);
-    },
+    // The private key is never logged, sent or kept in an error, so the log scrubber need not know it.
+    forAccount: (account) => createClient(engine, account),
     close: () => engine.transport.close(),
   };
 }

@@ -26,6 +26,8 @@ export interface RecordedRequest {
   at: number;
   requestId: string;
   fault?: Fault["kind"];
+  /** With an `afterAction` fault: the RetCode the action itself came to, though the client never saw it. */
+  actedRetCode?: number;
 }
 
 export interface RequestHandlerDeps {
@@ -40,7 +42,7 @@ export interface RequestHandlerDeps {
 
 export const REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID";
 
-type Outcome = Pick<RecordedRequest, "retCode" | "httpStatus" | "accountId">;
+type Outcome = Pick<RecordedRequest, "retCode" | "httpStatus" | "accountId" | "actedRetCode">;
 
 export interface RequestHandler {
   listener: RequestListener;
@@ -106,14 +108,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
     );
   };
 
-  if (fault !== undefined) {
-    const answered = await applyFault(fault, { action, request, response, requestId, closing: deps.closing });
-    if (answered !== undefined) {
-      record(answered);
-      return;
-    }
-  }
-  const answer: ApiAnswer =
+  const run = (): ApiAnswer =>
     parseError === undefined
       ? answerApiCall(params, deps.state)
       : {
@@ -121,6 +116,15 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
           accountId: undefined,
           body: envelope(action, parseError.retCode, parseError.message),
         };
+  if (fault !== undefined) {
+    const acted = "afterAction" in fault && fault.afterAction === true ? run() : undefined;
+    const answered = await applyFault(fault, { action, request, response, requestId, closing: deps.closing });
+    if (answered !== undefined) {
+      record({ ...answered, ...(acted ? { actedRetCode: acted.retCode, accountId: acted.accountId } : {}) });
+      return;
+    }
+  }
+  const answer = run();
   sendJson(response, 200, answer.body, requestId);
   record({ retCode: answer.retCode, httpStatus: 200, accountId: answer.accountId });
 }
@@ -153,6 +157,7 @@ async function applyFault(
       return undefined;
     case "http":
       if (fault.status === 502) sendText(response, 502, "502 Bad Gateway", requestId);
+      else if (fault.status === 500) sendText(response, 500, "500 Internal Server Error", requestId);
       else {
         const message = fault.status === 429 ? "Too Many Requests" : "Service Unavailable";
         sendJson(response, fault.status, { message }, requestId, { "Retry-After": "1" });

@@ -86,6 +86,10 @@ export interface InstanceRecord {
   CreateTime: number;
   ExpireTime: number;
   ChargeType: string;
+  /** The root password, Base64-encoded, as DescribeCompShareInstance returns it: a secret. */
+  Password: string;
+  /** e.g. `ssh -p 22 root@117.50.0.1`; returned beside the password. */
+  SshLoginCommand: string;
 }
 
 export interface ReinstallRecord {
@@ -145,6 +149,7 @@ export class UnknownEntityError extends Error {
  *   setImageStatus(imageId, status)       e.g. "Making" or "UnAvailable"
  *   getInstance(uhostId)                  one instance by id
  *   listInstances(accountId)              the account's instances
+ *   instanceSecrets()                     every instance's password (Base64 and plain) and SSH command
  *   addInstance(accountId, fields?)       a new instance (State defaults to Stopped)
  *   setInstanceState(uhostId, state)      e.g. "Running" or "Install Fail"
  *   lastReinstall() / listReinstalls()    what ReinstallCompShareInstance applied, newest last
@@ -251,6 +256,15 @@ export class SimulatorState {
     return this.#instanceOwners.get(uhostId);
   }
 
+  /** Every instance's password (Base64 and decoded) and SSH command: what leak scans look for. */
+  instanceSecrets(): string[] {
+    return [...this.#instances.values()].flatMap((instance) => [
+      instance.Password,
+      Buffer.from(instance.Password, "base64").toString("utf8"),
+      instance.SshLoginCommand,
+    ]);
+  }
+
   listInstances(accountId: string): InstanceRecord[] {
     const out: InstanceRecord[] = [];
     for (const [id, instance] of this.#instances) {
@@ -277,6 +291,8 @@ export class SimulatorState {
       CreateTime: Math.floor(this.now() / 1000),
       ExpireTime: 0,
       ChargeType: "Dynamic",
+      Password: Buffer.from(`Pw-${shortHash(`password-${sequence}`, 16)}`).toString("base64"),
+      SshLoginCommand: `ssh -p 22 root@117.50.${Math.floor(sequence / 250) % 250}.${(sequence % 250) + 1}`,
       ...definedOnly(fields),
     };
     this.#instances.set(instance.UHostId, instance);

@@ -9,6 +9,7 @@ import { handleHomeList, handleImageMenu, handleListPage } from "./interactions/
 import { registerImageUpdate } from "./interactions/image-update.ts";
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
 import { type ReinstallHandle, registerReinstall } from "./interactions/reinstall.ts";
+import { guardSlackEndpoint } from "./receiver-guard.ts";
 import type { BotServices } from "./services.ts";
 import { isSlackClientError, SlackConnectError } from "./slack-connect-error.ts";
 import { createSocketModeStatus, type SocketModeStatus } from "./socket-mode-status.ts";
@@ -17,6 +18,8 @@ import { HOME_ACTIONS } from "./views/home.ts";
 import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
 import { ACTION_IMAGE_MENU, ACTION_LIST_PAGE } from "./views/image-list.ts";
 import { LOGIN_CALLBACK } from "./views/keys.ts";
+
+const SLACK_ENDPOINT = "/slack/events";
 
 export interface WebClientPolicy {
   /** Retries on 5xx and network errors; Slack's client would otherwise retry for ~30 minutes. */
@@ -95,12 +98,20 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     ? undefined
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret ?? "",
-        endpoints: "/slack/events",
+        endpoints: SLACK_ENDPOINT,
         customRoutes: withMetrics(health),
         logger,
         logLevel,
         processBeforeResponse: false,
       });
+  if (httpReceiver) {
+    httpReceiver.requestListener = guardSlackEndpoint(httpReceiver.requestListener, {
+      signingSecret: config.slack.signingSecret ?? "",
+      endpoint: SLACK_ENDPOINT,
+      deliveries: services.store.deliveries,
+      logger: services.logger,
+    });
+  }
 
   const app = new App({
     token: config.slack.botToken,

@@ -13,6 +13,7 @@ import {
 import { NotLinkedError } from "../domain/accounts.ts";
 import { CredentialDecryptError } from "../store/errors.ts";
 import type { Messages } from "./i18n/messages.ts";
+import { retCodeWords } from "./i18n/retcode-words.ts";
 import { escapeMrkdwn, truncate } from "./views/text.ts";
 
 /**
@@ -42,9 +43,7 @@ export function describeCompShareError(m: Messages, error: CompShareError): Erro
   const withFootnote = (text: string, kind: ErrorReply["kind"]): ErrorReply =>
     footnote ? { text, footnote, kind } : { text, kind };
   if (error instanceof CompShareApiError) {
-    if (error.isInstanceOperationInProgress) return withFootnote(m.errors.operationInProgress, "user");
-    const known = m.errors.retCodes[error.retCode];
-    const text = known ?? m.errors.api(escapeMrkdwn(truncate(error.apiMessage || `RetCode ${error.retCode}`, 500)));
+    const text = retCodeWords(m, error.retCode, error.apiMessage);
     const kind = UPSTREAM_RETCODES.has(error.retCode) ? "upstream" : "user";
     return withFootnote(text, kind);
   }

@@ -9,6 +9,8 @@ export interface Metrics {
   readonly registry: Registry;
   commandFinished(subcommand: string, outcome: CommandOutcome): void;
   compshareCall(event: CallEvent): void;
+  /** A promise rejected with nobody listening: a bug, survived by the last-resort handler in main.ts. */
+  unhandledRejection(): void;
 }
 
 /** ok; user_error = the user's input or account needs fixing; upstream = CompShare or Slack failed; error = our bug. */
@@ -50,8 +52,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20],
     registers: [registry],
   });
+  const unhandled = new Counter({
+    name: "compshare_bot_unhandled_rejections_total",
+    help: "Promise rejections nobody handled; each is a bug, logged, and the bot kept serving.",
+    registers: [registry],
+  });
   return {
     registry,
+    unhandledRejection() {
+      unhandled.inc();
+    },
     commandFinished(subcommand, outcome) {
       commands.inc({ subcommand, outcome });
     },

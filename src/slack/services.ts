@@ -2,6 +2,7 @@ import type { CompShareApi } from "../compshare/client.ts";
 import type { Config } from "../config.ts";
 import type { Logger, SecretScrubber } from "../log.ts";
 import type { Store } from "../store/types.ts";
+import type { FormSeal } from "./form-seal.ts";
 import type { LocaleResolver } from "./i18n/locale-resolver.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { ReinstallKit } from "./interactions/reinstall-kit.ts";
@@ -19,6 +20,8 @@ export interface BotServices {
   readonly metrics: Metrics;
   readonly locales: LocaleResolver;
   readonly inFlight: InFlight;
+  /** Binds the image-update form's private_metadata to the user it was opened for. */
+  readonly updateFormSeal: FormSeal;
   /** The reinstall flow's caches (approver groups, image picker). */
   readonly reinstall: ReinstallKit;
   /** Where replies to slash commands and message clicks go (their response_url). */

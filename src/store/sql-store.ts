@@ -3,6 +3,7 @@ import { createApprovalStore } from "./approval-repository.ts";
 import { createAuditLog } from "./audit-log.ts";
 import type { CredentialCipher } from "./credential-cipher.ts";
 import { createCredentialStore } from "./credential-repository.ts";
+import { createDeliveryLedger } from "./delivery-ledger.ts";
 import { StoreConfigError } from "./errors.ts";
 import { checkMigrated } from "./migrate.ts";
 import type { SqlDriver } from "./sql-driver.ts";
@@ -23,6 +24,7 @@ export function createSqlStore(db: SqlDriver, deps: SqlStoreDeps): Store {
     credentials: createCredentialStore(db, { cipher: deps.cipher, now, logger: deps.logger }),
     approvals: createApprovalStore(db, { now }),
     audit: createAuditLog(db, { now }),
+    deliveries: createDeliveryLedger(db, { now }),
     async ready() {
       if (closed) return { ok: false, reason: "the store is closed" };
       try {

@@ -21,9 +21,13 @@ describe("retcodes", () => {
     expect(retCodeKey(174, "")).toBe("TOKEN_NOT_FOUND");
     for (const locale of ["en", "zh-CN"] as const) {
       const m = messagesFor(locale);
-      for (const code of [110, 130, 174]) {
+      for (const [code, key] of [
+        [110, "GATEWAY_TIMEOUT"],
+        [130, "GATEWAY_ERROR"],
+        [174, "TOKEN_NOT_FOUND"],
+      ] as const) {
         const reply = describeError(m, new CompShareApiError(code, "raw vendor text", { action: "X", requestId: "r" }));
-        expect(reply.text, `${locale} ${code}`).toBe(m.errors.retCodes[code]);
+        expect(reply.text, `${locale} ${code}`).toBe(m.errors.retCodes[key]);
         expect(reply.footnote).toContain(String(code));
       }
       // The gateway's own trouble is CompShare's, not the user's.
@@ -31,7 +35,9 @@ describe("retcodes", () => {
         expect(describeError(m, new CompShareApiError(code, "", { action: "X" })).kind).toBe("upstream");
       }
     }
-    expect(messagesFor("zh-CN").errors.retCodes[130]).not.toBe(messagesFor("en").errors.retCodes[130]);
+    expect(messagesFor("zh-CN").errors.retCodes.GATEWAY_ERROR).not.toBe(
+      messagesFor("en").errors.retCodes.GATEWAY_ERROR,
+    );
   });
 
   it("marks only 130, 150 and 153 retryable for reads", () => {

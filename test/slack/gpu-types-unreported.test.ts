@@ -27,6 +27,9 @@ const answered = {
   Container: "False",
 } as CompShareImage;
 
+/** These tests read the view's blocks, not its private_metadata. */
+const unsealed = (metadata: string) => metadata;
+
 function gpuBlock(view: { blocks: readonly unknown[] }) {
   return view.blocks.find((b) => (b as { block_id?: string }).block_id === UPDATE_BLOCKS.SupportedGpuTypes) as {
     element: { initial_options?: unknown[]; options: { value: string }[] };
@@ -37,13 +40,13 @@ function gpuBlock(view: { blocks: readonly unknown[] }) {
 describe("an image whose GPU types the API does not report", () => {
   it("opens the update form with nothing pre-selected and a hint that says why, in both languages", () => {
     for (const ctx of [en, zh]) {
-      const block = gpuBlock(imageUpdateModal(ctx, answered, formContentOf(answered)));
+      const block = gpuBlock(imageUpdateModal(ctx, answered, formContentOf(answered), unsealed));
       expect(block.element.initial_options).toBeUndefined();
       expect(block.element.options.length).toBeGreaterThan(5);
       expect(block.hint?.text).toBe(ctx.m.update.hints.gpuTypesUnreported);
     }
     const reported = { ...answered, SupportedGpuTypes: ["A100"] };
-    const block = gpuBlock(imageUpdateModal(en, reported, formContentOf(reported)));
+    const block = gpuBlock(imageUpdateModal(en, reported, formContentOf(reported), unsealed));
     expect(block.element.initial_options).toHaveLength(1);
     expect(block.hint?.text).toBe(en.m.update.hints.gpuTypes);
   });

@@ -1,4 +1,7 @@
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
+import { LIMITS } from "../views/blocks.ts";
+import { INSTANCE_ID_MAX } from "../views/reinstall-modal.ts";
 
 /**
  * The /compshare grammar, as a pure function from the command text to what the user asked for.
@@ -37,7 +40,8 @@ export type InvalidReason =
   | { kind: "badType" }
   | { kind: "tooLong"; what: "name" | "author" | "tag"; max: number }
   | { kind: "unexpectedArgs"; command: string }
-  | { kind: "unbalancedQuote" };
+  | { kind: "unbalancedQuote" }
+  | { kind: "controlCharacters" };
 
 export type ParsedCommand =
   | { kind: "help" }
@@ -93,7 +97,21 @@ const TYPE_VALUES: Record<string, ImageTypeFilter> = {
   应用镜像: "App",
 };
 
+/**
+ * Ids are checked for length as well as shape: the modals carry them in fields Slack caps
+ * (an instance id input's max_length, an image option's 75-character value), and a long one
+ * would make Slack refuse the modal instead of the bot explaining.
+ */
+export function isInstanceId(text: string): boolean {
+  return text.length <= INSTANCE_ID_MAX && INSTANCE_ID_PATTERN.test(text);
+}
+
+export function isImageId(text: string): boolean {
+  return text.length <= LIMITS.optionValue && IMAGE_ID_PATTERN.test(text);
+}
+
 export function parseCommand(text: string): ParsedCommand {
+  if (hasControlCharacters(text)) return invalid({ kind: "controlCharacters" });
   const tokens = tokenize(text);
   if (tokens === undefined) return invalid({ kind: "unbalancedQuote" });
   const [first, ...rest] = tokens;
@@ -115,15 +133,13 @@ export function parseCommand(text: string): ParsedCommand {
       if (rest.length === 0) return invalid({ kind: "missingImageId" });
       const [id, ...extra] = rest;
       if (extra.length > 0) return invalid({ kind: "unexpectedArgs", command: "image <id>" });
-      return id !== undefined && IMAGE_ID_PATTERN.test(id)
-        ? { kind: "image", imageId: id }
-        : invalid({ kind: "badImageId" });
+      return id !== undefined && isImageId(id) ? { kind: "image", imageId: id } : invalid({ kind: "badImageId" });
     }
     case "update": {
       const [id, ...extra] = rest;
       if (extra.length > 0) return invalid({ kind: "unexpectedArgs", command: "update [image-id]" });
       if (id === undefined) return { kind: "update" };
-      return IMAGE_ID_PATTERN.test(id) ? { kind: "update", imageId: id } : invalid({ kind: "badImageId" });
+      return isImageId(id) ? { kind: "update", imageId: id } : invalid({ kind: "badImageId" });
     }
     case "reinstall":
       return parseReinstall(rest);
@@ -174,8 +190,8 @@ function parseReinstall(args: string[]): ParsedCommand {
   let instanceId: string | undefined;
   let imageId: string | undefined;
   for (const arg of args) {
-    if (INSTANCE_ID_PATTERN.test(arg) && instanceId === undefined) instanceId = arg;
-    else if (IMAGE_ID_PATTERN.test(arg) && imageId === undefined) imageId = arg;
+    if (isInstanceId(arg) && instanceId === undefined) instanceId = arg;
+    else if (isImageId(arg) && imageId === undefined) imageId = arg;
     else return invalid({ kind: arg.toLowerCase().startsWith("uhost") ? "badInstanceId" : "badImageId" });
   }
   return {

@@ -1,3 +1,4 @@
+import type { ApprovalStatus } from "../../store/types.ts";
 /**
  * Messages of the reinstall-with-approval flow and its part of the Home tab (issue #6), English
  * and Simplified Chinese side by side. Arguments named `…Mrkdwn` are already escaped by the
@@ -17,7 +18,7 @@ export const reinstallEn = {
     rejected: "rejected",
     expired: "expired",
     cancelled: "cancelled",
-  } as Record<string, string>,
+  } satisfies Record<ApprovalStatus, string>,
 
   /** How "already … by someone" reads for each way a request can leave pending. */
   decided: {

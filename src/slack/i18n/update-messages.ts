@@ -93,6 +93,8 @@ export const updateEn = {
   stillMaking: (name: string) => `${name} is still being made. You can edit it once it is available.`,
   badImageId: "That is not an image id. Image ids look like `compshareImage-abc123`.",
   formExpired: "This form is out of date. Run `/compshare update` again.",
+  formNotYours:
+    "This form was not opened for you, or it changed on the way, so nothing was saved. Run `/compshare update` to edit your image.",
 };
 
 export const updateZhCN: typeof updateEn = {
@@ -184,4 +186,5 @@ export const updateZhCN: typeof updateEn = {
   stillMaking: (name: string) => `${name} 仍在制作中，制作完成后才能编辑。`,
   badImageId: "这不是镜像 ID。镜像 ID 形如 `compshareImage-abc123`。",
   formExpired: "此表单已过期，请重新运行 `/compshare update`。",
+  formNotYours: "此表单不是为你打开的，或在途中被改动，未保存任何内容。请运行 `/compshare update` 编辑你的镜像。",
 };

@@ -9,6 +9,7 @@ import type {
 } from "@slack/bolt";
 import { accountFor } from "../../domain/accounts.ts";
 import { decisionRefusal } from "../../domain/approvers.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import { approveAndReinstall } from "../../domain/reinstall-execution.ts";
 import { APPROVAL_ID_PATTERN } from "../../store/approval-id.ts";
 import type { ApprovalRequest } from "../../store/types.ts";
@@ -233,8 +234,11 @@ export function handleRejectSubmit(kit: ReinstallKit) {
     );
     const r = turn.m.reinstall;
     const reason = (view.state.values[REJECT_BLOCK]?.[REJECT_ACTION]?.value ?? "").trim();
-    if (reason.length > REASON_MAX) {
-      await ack({ response_action: "errors", errors: { [REJECT_BLOCK]: r.modal.errors.reasonTooLong(REASON_MAX) } });
+    const problem = hasControlCharacters(reason)
+      ? turn.m.update.problems.controlCharacters
+      : reason.length > REASON_MAX && r.modal.errors.reasonTooLong(REASON_MAX);
+    if (problem) {
+      await ack({ response_action: "errors", errors: { [REJECT_BLOCK]: problem } });
       services.metrics.commandFinished("approval_reject", "user_error");
       return;
     }

@@ -75,7 +75,7 @@ export async function startImageUpdate(
     return;
   }
   const opened = await openModal(client, trigger, loadingModal(turn.view, turn.m.update.title));
-  await fillForm(turn, client, opened, imageId, async () => account.client);
+  await fillForm(turn, client, opened, imageId, sealFor(services, turn), async () => account.client);
 }
 
 /** Registers the flow's own listeners (view submissions, options, actions). */
@@ -145,7 +145,7 @@ export async function handlePickerChoice(services: BotServices, args: PickArgs):
     services.metrics.commandFinished("update_pick", await reportError(turn, error, async () => undefined));
     return;
   }
-  const outcome = await fillForm(turn, client, { viewId, hash }, imageId, async () => {
+  const outcome = await fillForm(turn, client, { viewId, hash }, imageId, sealFor(services, turn), async () => {
     const { client: compshare } = await accountFor(services.store, services.compshare, teamId, turn.userId);
     return compshare;
   });
@@ -161,6 +161,7 @@ async function fillForm(
   slack: webApi.WebClient,
   modal: { viewId: string; hash: string | undefined },
   imageId: string,
+  seal: (metadata: string) => string,
   compshare: () => Promise<CompShareClient>,
 ): Promise<CommandOutcome> {
   const { m } = turn;
@@ -179,12 +180,17 @@ async function fillForm(
     await slack.views.update({
       view_id: modal.viewId,
       ...(modal.hash ? { hash: modal.hash } : {}),
-      view: imageUpdateModal(turn.view, found.image, formContentOf(found.image)),
+      view: imageUpdateModal(turn.view, found.image, formContentOf(found.image), seal),
     });
     return "ok";
   } catch (error) {
     return reportError(turn, error, (reply) => notice(reply.text, reply.footnote));
   }
+}
+
+/** The form is for the user who opened it; only they can submit it (see form-seal.ts). */
+function sealFor(services: BotServices, turn: Turn): (metadata: string) => string {
+  return (metadata) => services.updateFormSeal.seal({ teamId: turn.teamId, userId: turn.userId }, metadata);
 }
 
 type OwnImage =
@@ -235,7 +241,13 @@ export async function handleUpdateSubmit(
   const { m } = turn;
   const finish = (outcome: CommandOutcome) => services.metrics.commandFinished("update_submit", outcome);
 
-  const snapshot = decodeUpdateMetadata(view.private_metadata);
+  const opened = services.updateFormSeal.open({ teamId, userId: turn.userId }, view.private_metadata);
+  if (!opened.ok) {
+    turn.log.warn({ why: opened.why }, "edit form refused: not bound to the submitter");
+    await ack({ response_action: "update", view: noticeModal(turn.view, m.update.title, m.update.formNotYours) });
+    return finish("user_error");
+  }
+  const snapshot = decodeUpdateMetadata(opened.metadata);
   const form = readSubmittedForm(view.state.values);
   if (!snapshot || !form) {
     turn.log.info({ hasSnapshot: snapshot !== undefined, hasForm: form !== undefined }, "edit form not readable");
@@ -301,6 +313,18 @@ export async function handleUpdateSubmit(
 
   let requestId: string | undefined;
   try {
+    // The form was this user's, but the image must still be: keys relinked to another account
+    // since the form opened, or an image handed over, would otherwise send the write anyway.
+    const owned = await ownImage(compshare, imageId);
+    if (owned.kind === "refused" && owned.reason !== "making") {
+      turn.log.info({ imageId, reason: owned.reason }, "edit refused: the image is not the submitter's");
+      await audit(`refused ${owned.reason}`);
+      await client.views.update({
+        view_id: view.id,
+        view: noticeModal(turn.view, m.update.notSavedTitle, refusalText(turn, imageId, owned)),
+      });
+      return finish("user_error");
+    }
     ({ requestId } = await compshare.updateImage({
       CompShareImageId: imageId,
       ...submission.request,

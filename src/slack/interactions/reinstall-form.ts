@@ -9,6 +9,7 @@ import type {
 import type { CompShareClient } from "../../compshare/client.ts";
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
 import { accountFor, type LinkedAccount, NotLinkedError } from "../../domain/accounts.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import { findImage } from "../../domain/image-search.ts";
 import { WITHDRAWN_NOTE } from "../../domain/reinstall-outcome.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
@@ -126,6 +127,7 @@ export function validateRequestValues(m: Messages, values: RequestValues): Field
     errors[REINSTALL_BLOCKS.image] = e.imageFormat;
   if (values.reason === "") errors[REINSTALL_BLOCKS.reason] = e.reasonMissing;
   else if (values.reason.length > REASON_MAX) errors[REINSTALL_BLOCKS.reason] = e.reasonTooLong(REASON_MAX);
+  else if (hasControlCharacters(values.reason)) errors[REINSTALL_BLOCKS.reason] = m.update.problems.controlCharacters;
   return errors;
 }
 

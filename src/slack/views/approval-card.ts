@@ -1,6 +1,7 @@
 import { causeOf, type ReinstallCause, WITHDRAWN_NOTE } from "../../domain/reinstall-outcome.ts";
 import type { ApprovalRequest } from "../../store/types.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { retCodeWords } from "../i18n/retcode-words.ts";
 import { actions, type Block, button, context, fields, header, section } from "./blocks.ts";
 import { typeLabel } from "./image-format.ts";
 import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
@@ -62,11 +63,8 @@ export function outcomeWords(m: Messages, cause: ReinstallCause, requestId: stri
     case "accepted":
       return withIds(m.reinstall.statuses.succeeded ?? "", 0);
     case "api": {
-      if (cause.hint === "operation_locked") return withIds(m.errors.operationInProgress, cause.retCode);
       if (cause.hint === "not_stopped") return withIds(o.notStopped, cause.retCode);
-      const known = m.errors.retCodes[cause.retCode];
-      const text = known ?? m.errors.api(escapeMrkdwn(truncate(cause.message || `RetCode ${cause.retCode}`, 500)));
-      return withIds(text, cause.retCode);
+      return withIds(retCodeWords(m, cause.retCode, cause.message), cause.retCode);
     }
     case "keys_removed":
       return withIds(o.keysRemoved);
