@@ -2,6 +2,7 @@ import type { AckLatencyRow } from "./scenarios/ack-latency.ts";
 import type { ClientThroughputRow } from "./scenarios/client-throughput.ts";
 import type { ImagesEndToEndResult } from "./scenarios/images-end-to-end.ts";
 import { GROWTH_THRESHOLD_MB_PER_1000, type MemoryResult, type MemorySide } from "./scenarios/memory.ts";
+import type { PickerCacheResult } from "./scenarios/picker-cache.ts";
 import type { StartupRow } from "./scenarios/startup.ts";
 import { round } from "./stats.ts";
 
@@ -21,6 +22,7 @@ export interface Measurements {
   client: ClientThroughputRow[];
   memory: MemoryResult;
   startup: StartupRow[];
+  pickerCache: PickerCacheResult;
 }
 
 export interface TargetCheck {
@@ -58,6 +60,12 @@ export function checkTargets(m: Measurements): TargetCheck[] {
     target: `RSS < 120 MB after ${m.memory.commands.toLocaleString("en")} commands, no growth trend (compiled, as in the image)`,
     measured: `${image.afterMB} MB; second-half slope ${image.slopeMBPer1000} MB / 1,000 commands`,
     pass: image.afterMB < 120 && !image.growing,
+  });
+  const picker = m.pickerCache;
+  checks.push({
+    target: `reinstall picker cache, ${picker.users} users × ${picker.imagesPerUser.toLocaleString("en")} images: ≤ 40 MB of heap under --max-old-space-size=160`,
+    measured: `${picker.bounded.cacheMB} MB (${picker.bounded.usersCached} users, ${picker.bounded.imagesCached.toLocaleString("en")} images held); unbounded ${picker.unbounded.cacheMB} MB`,
+    pass: picker.bounded.cacheMB <= 40,
   });
   const source = m.startup.find((r) => r.build === "source");
   if (source) {
@@ -129,6 +137,15 @@ export function markdown(results: BenchResults): string {
     memoryRow("bare Bolt, compiled", m.memory.bare),
     "",
     `Bot (compiled) RSS along the run, MB: ${m.memory.bot.compiled.samples.map((s) => s.rssMB).join(" · ")}`,
+    "",
+    "## Reinstall picker cache, worst case",
+    "",
+    `${m.pickerCache.users} users open the image picker within its TTL, each with ${m.pickerCache.imagesPerUser.toLocaleString("en")} images (own, shared and platform, 1,000 each; pages JSON-parsed as the client would). Heap in use after a full GC, less the heap before, each side in a fresh process: as shipped under the image's V8 flags (${m.pickerCache.bounded.flags.join(" ")}), and with the image bound lifted, as the cache was before it had one.`,
+    "",
+    "| | Heap held | Heap after | Users held | Images held |",
+    "|---|---|---|---|---|",
+    `| as shipped | ${m.pickerCache.bounded.cacheMB} MB | ${m.pickerCache.bounded.heapAfterMB} MB | ${m.pickerCache.bounded.usersCached} | ${m.pickerCache.bounded.imagesCached.toLocaleString("en")} |`,
+    `| unbounded | ${m.pickerCache.unbounded.cacheMB} MB | ${m.pickerCache.unbounded.heapAfterMB} MB | ${m.pickerCache.unbounded.usersCached} | ${m.pickerCache.unbounded.imagesCached.toLocaleString("en")} |`,
     "",
     "## Start-up to /readyz",
     "",

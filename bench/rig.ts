@@ -97,7 +97,8 @@ export async function startRig(): Promise<Rig> {
           type: "modal",
           callback_id: LOGIN_CALLBACK,
           private_metadata: "",
-          hash: "hash",
+          // Each submission its own view version, as in Slack: the bot handles a repeated view.id+hash once.
+          hash: `hash-${actor.userId}-${Date.now()}-${Math.random()}`,
           state: {
             values: {
               [LOGIN_BLOCKS.publicKey]: text(account.publicKey),

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the compiled dist/main.js when present (the container image), otherwise the TypeScript
-// sources directly: Node.js 24 strips types itself, so a clone needs no build step.
+// Runs the TypeScript sources (Node.js 24 strips types itself, so a clone needs no build step).
+// The compiled dist/main.js runs only where there are no sources: an install of compiled code.
+// A clone that was built once and edited since must never run the stale build in place of the
+// edit, so dist/ never wins over src/; the image runs `node dist/main.js` directly.
 import { existsSync } from "node:fs";
 
 const major = Number(process.versions.node.split(".")[0]);
@@ -11,5 +13,5 @@ if (major < 24) {
   );
   process.exit(1);
 }
-const compiled = new URL("../dist/main.js", import.meta.url);
-await import(existsSync(compiled) ? compiled.href : new URL("../src/main.ts", import.meta.url).href);
+const source = new URL("../src/main.ts", import.meta.url);
+await import(existsSync(source) ? source.href : new URL("../dist/main.js", import.meta.url).href);

@@ -13,6 +13,7 @@ import {
   type WebClientPolicy,
 } from "./slack/app.ts";
 import { createReinstallKit } from "./slack/flows/reinstall-kit.ts";
+import { createFormSeal } from "./slack/form-seal.ts";
 import { createLocaleResolver } from "./slack/i18n/locale-resolver.ts";
 import { InFlight } from "./slack/in-flight.ts";
 import { createMetrics } from "./slack/metrics.ts";
@@ -30,6 +31,8 @@ export interface StartBotOptions {
   clock?: () => number;
   /** The port to listen on; config.port when omitted (tests pass 0). */
   port?: number;
+  /** The port /metrics listens on when METRICS_PORT is set; config.metricsPort when omitted. */
+  metricsPort?: number;
   webClient?: WebClientPolicy;
   compshareDispatcher?: Dispatcher;
   /** Each CompShare call's overall deadline; the client's default (15 s) when omitted. Tests shorten it. */
@@ -43,6 +46,8 @@ export interface StartBotOptions {
 
 export interface RunningBot {
   readonly port: number;
+  /** Where /metrics is served: `port` unless METRICS_PORT is set. */
+  readonly metricsPort: number;
   readonly services: BotServices;
   readonly slack: SlackBot;
   stop(): Promise<void>;
@@ -89,7 +94,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     const compshare = createCompShareApi({
       baseUrl: sandbox?.url ?? config.compshare.apiUrl,
-      scrubber,
       logger,
       clock,
       onCall: (event) => metrics.compshareCall(event),
@@ -132,6 +136,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       metrics,
       sandboxKeys: sandbox && { publicKey: sandbox.demoAccount.publicKey, privateKey: sandbox.demoAccount.privateKey },
       inFlight,
+      updateFormSeal: createFormSeal(config.credentialKeys, "image-update form"),
       responseUrls,
       reinstall: createReinstallKit({ config, clock, logger }),
       locales,
@@ -152,10 +157,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.drainTimeoutMs !== undefined ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
     });
     slack = bot;
-    const { port } = await bot.start(options.port ?? config.port);
-    logger.info({ port, mode: config.slack.mode, store: store.driver }, "compshare-bot is listening");
+    const { port, metricsPort } = await bot.start({
+      port: options.port ?? config.port,
+      metricsPort: options.metricsPort ?? config.metricsPort,
+    });
+    logger.info({ port, metricsPort, mode: config.slack.mode, store: store.driver }, "compshare-bot is listening");
     return {
       port,
+      metricsPort,
       services,
       slack: bot,
       async stop() {

@@ -19,6 +19,8 @@ export interface Config {
     readonly mode: SlackMode;
   };
   readonly port: number;
+  /** Where /metrics is served when not on PORT. */
+  readonly metricsPort: number | undefined;
   readonly compshare: {
     readonly apiUrl: string;
     readonly region: string;
@@ -43,11 +45,13 @@ export interface Config {
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+export const DEFAULT_PORT = 3000;
+
 export const DEFAULT_SQLITE_URL = "sqlite:./data/compshare-bot.sqlite";
 
 export interface ConfigProblem {
   readonly variable: string;
-  /** What is wrong; never contains the variable's value. */
+  /** What is wrong; never contains a secret value (a malformed APPROVERS entry is shown when it cannot be one). */
   readonly problem: string;
   /** What to set, and where to find it. */
   readonly hint: string;
@@ -79,6 +83,8 @@ const HINTS: Record<string, string> = {
   SLACK_API_URL: "Leave it unset for https://slack.com/api/, or give an http(s) URL.",
   COMPSHARE_API_URL: "Leave it unset for https://api.compshare.cn, or give an http(s) URL.",
   PORT: "Set a TCP port number between 0 and 65535 (default 3000).",
+  METRICS_PORT:
+    "Set a TCP port number between 0 and 65535, other than PORT, to serve /metrics there and not on PORT; leave it unset to keep /metrics on PORT.",
   DATABASE_URL:
     "Use sqlite:<path> (default sqlite:./data/compshare-bot.sqlite) or postgres://user:password@host:5432/db.",
   APPROVAL_CHANNEL:
@@ -140,15 +146,42 @@ const credentialKeys = z.string().transform((raw, ctx) => {
   return keys;
 });
 
-const approverIds = z
+const APPROVER_ID = /^[UWS][A-Z0-9]{2,}$/;
+
+const approverIds = z.string().transform((raw, ctx) => {
+  const ids = raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  for (const [i, id] of ids.entries()) {
+    if (APPROVER_ID.test(id)) continue;
+    ctx.addIssue({ code: "custom", message: `entry ${i + 1} of ${ids.length} ${quoteIfSafe(id)}${whyNotAnId(id)}` });
+  }
+  return ids;
+});
+
+/**
+ * Shows an entry only when it cannot be a secret: short, plain characters, not token-shaped
+ * (a token pasted into the wrong variable must not end up in the error).
+ */
+function quoteIfSafe(entry: string): string {
+  const safe = entry.length <= 32 && /^[@#\w.-]+$/.test(entry) && !/^(xox|xapp)/i.test(entry);
+  return safe ? `("${entry}") ` : "";
+}
+
+function whyNotAnId(entry: string): string {
+  if (entry.startsWith("@") || entry.startsWith("#"))
+    return "is a name, not an id: use the member id (profile → ⋮ → Copy member ID) or the user group's id";
+  if (APPROVER_ID.test(entry.toUpperCase())) return "must be upper case, as Slack writes ids";
+  return "is not a Slack user id (U…, W…) or user-group id (S…)";
+}
+
+const portNumber = z
   .string()
-  .transform((raw) =>
-    raw
-      .split(",")
-      .map((p) => p.trim())
-      .filter((p) => p.length > 0),
-  )
-  .refine((ids) => ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), "holds an entry that is not a U…, W… or S… id");
+  .trim()
+  .regex(/^\d{1,5}$/, "must be a whole number")
+  .transform(Number)
+  .refine((n) => n <= 65535, "must be at most 65535");
 
 const databaseUrl = z
   .string()
@@ -174,14 +207,8 @@ const envSchema = z.object({
       .regex(/^xapp-/, "must start with xapp- (an app-level token)"),
   ),
   SLACK_API_URL: optional(httpUrl),
-  PORT: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^\d{1,5}$/, "must be a whole number")
-      .transform(Number)
-      .refine((n) => n <= 65535, "must be at most 65535"),
-  ),
+  PORT: optional(portNumber),
+  METRICS_PORT: optional(portNumber),
   COMPSHARE_API_URL: optional(httpUrl),
   COMPSHARE_REGION: optional(regionId),
   COMPSHARE_ZONE: optional(zoneId),
@@ -220,6 +247,9 @@ const envSchema = z.object({
   COMPSHARE_SANDBOX: optional(boolString),
 });
 
+/** Every variable parseConfig reads, for the docs and .env.example checks. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type ParsedConfig = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
 
 /**
@@ -241,6 +271,9 @@ export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | und
     add("SLACK_SIGNING_SECRET", "is not set (needed in HTTP mode)");
   }
   if (!isSet("CREDENTIALS_KEY")) add("CREDENTIALS_KEY", "is not set");
+  if (result.success && result.data.METRICS_PORT !== undefined && result.data.METRICS_PORT !== 0) {
+    if (result.data.METRICS_PORT === (result.data.PORT ?? DEFAULT_PORT)) add("METRICS_PORT", "is the same as PORT");
+  }
   if (!result.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
 
   const e = result.data;
@@ -255,7 +288,8 @@ export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | und
       apiUrl: withTrailingSlash(e.SLACK_API_URL ?? "https://slack.com/api/"),
       mode,
     },
-    port: e.PORT ?? 3000,
+    port: e.PORT ?? DEFAULT_PORT,
+    metricsPort: e.METRICS_PORT,
     compshare: {
       apiUrl: e.COMPSHARE_API_URL ?? "https://api.compshare.cn",
       region: e.COMPSHARE_REGION ?? "cn-wlcb",

@@ -4,11 +4,8 @@ import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 
 
 export type { Logger } from "pino";
 
-/**
- * Keys whose values are secrets wherever they appear (two levels deep by path; the
- * pattern pass below catches what paths cannot reach, such as text inside messages).
- */
-const SECRET_KEYS = [
+/** Keys whose values are secrets wherever they appear, at any depth of a logged object. */
+const SECRET_KEYS: ReadonlySet<string> = new Set([
   "token",
   "botToken",
   "appToken",
@@ -24,11 +21,11 @@ const SECRET_KEYS = [
   "Password",
   "authorization",
   "cookie",
-];
-
-const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+]);
 
 const REDACTED = "[REDACTED]";
+/** Deeper than any object the bot logs; a cycle or a huge structure stops here. */
+const MAX_DEPTH = 8;
 
 /**
  * Patterns for secrets that can hide inside free text: Slack tokens, UCloud request
@@ -43,24 +40,23 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
 
 /** Shorter values are too likely to occur by chance in ordinary text. */
 const MIN_KNOWN_SECRET_LENGTH = 8;
-/** Private keys of every user who made a call are added; bound the set so it cannot grow forever. */
-const MAX_KNOWN_SECRETS = 10_000;
 
 /**
- * Replaces secrets in serialised log lines. Known values (tokens from the config, private
- * keys the client signs with) are replaced wherever they appear; patterns catch the rest.
+ * Replaces secrets in serialised log lines: the process's own secrets (tokens and keys from the
+ * config, the CLI's key pair) wherever they appear, and the patterns above.
+ *
+ * Only process-wide values belong here: each one costs every line a scan. Users' private keys
+ * never do. They cannot reach a line in the first place: they are only ever held under secret
+ * keys (censored by structure, below), the client signs with them but never sends or logs them,
+ * and it cuts them out of anything the server echoes back. So redaction costs the same at
+ * 10 users as at 10,000.
  */
 export class SecretScrubber {
   readonly #known = new Set<string>();
 
   add(...values: (string | undefined)[]): void {
     for (const value of values) {
-      if (value === undefined || value.length < MIN_KNOWN_SECRET_LENGTH || this.#known.has(value)) continue;
-      if (this.#known.size >= MAX_KNOWN_SECRETS) {
-        const oldest = this.#known.values().next().value;
-        if (oldest !== undefined) this.#known.delete(oldest);
-      }
-      this.#known.add(value);
+      if (value !== undefined && value.length >= MIN_KNOWN_SECRET_LENGTH) this.#known.add(value);
     }
   }
 
@@ -72,6 +68,47 @@ export class SecretScrubber {
     for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
     return out;
   }
+}
+
+/**
+ * The logged object with every value under a secret key replaced, at any depth, copying only
+ * what changes. It replaces pino's path redaction, whose wildcard paths cost more per line than
+ * all the rest of logging. Errors are left to pino's serializer: their text goes through the
+ * line patterns, and none of ours carries a secret field.
+ */
+export function censorSecrets<T>(value: T, depth = 0): T {
+  if (typeof value !== "object" || value === null || depth > MAX_DEPTH || !walkable(value)) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const censored = censorSecrets(item, depth + 1);
+      if (censored === item) return;
+      copy ??= [...value];
+      copy[i] = censored;
+    });
+    return (copy ?? value) as T;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    const censored = SECRET_KEYS.has(key) && item !== undefined ? REDACTED : censorSecrets(item, depth + 1);
+    if (censored === item) continue;
+    copy ??= { ...record };
+    copy[key] = censored;
+  }
+  return (copy ?? value) as T;
+}
+
+/** Plain data; not what serialises itself (Date, URL, Buffer) nor an Error. */
+function walkable(value: object): boolean {
+  return !(
+    value instanceof Error ||
+    ArrayBuffer.isView(value) ||
+    value instanceof Map ||
+    value instanceof Set ||
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  );
 }
 
 export interface LoggerOptions {
@@ -87,11 +124,17 @@ export function createLogger(options: LoggerOptions): { logger: Logger; scrubber
     {
       level: options.level,
       base: { service: "compshare-bot" },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      formatters: { log: censorSecrets },
       hooks: { streamWrite: (line) => scrubber.scrub(line) },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
+  // pino gives children no bindings formatter, so bindings are censored on the way in; every
+  // child inherits this method from the root (pino children are created from their parent).
+  const pinoChild = logger.child;
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, censorSecrets(bindings), childOptions);
+  } as typeof logger.child;
   return { logger, scrubber };
 }
 

@@ -1,74 +1,53 @@
-import { startBot } from "./bot.ts";
-import { runCallCommand } from "./cli/call-command.ts";
-import { runDoctorCommand } from "./cli/doctor-command.ts";
-import { type CliIo, processIo } from "./cli/io.ts";
-import { runSimulatorCommand } from "./cli/simulator-command.ts";
-import { describeSlackFailure, isSlackClientError } from "./cli/slack-errors.ts";
-import { USAGE } from "./cli/usage.ts";
-import { type Config, configSecrets, formatProblems, parseConfig } from "./config.ts";
-import { createLogger } from "./log.ts";
-import { StoreError } from "./store/errors.ts";
+import { type CommandSpec, commandUsage, usageError } from "./cli/args.ts";
+import { CALL_COMMAND, runCallCommand } from "./cli/call-command.ts";
+import { DOCTOR_COMMAND, runDoctorCommand } from "./cli/doctor-command.ts";
+import { type CliIo, createProcessIo } from "./cli/io.ts";
+import { runSimulatorCommand, SIMULATOR_COMMAND } from "./cli/simulator-command.ts";
+import { runStartCommand, START_COMMAND } from "./cli/start-command.ts";
+import { mainUsage } from "./cli/usage.ts";
+import { BOT_VERSION } from "./version.ts";
 
 /**
  * Composition root and the only place that decides the process's exit code. Each command
- * returns its exit code; long-running ones (start, simulator) resolve when they have stopped.
+ * parses its own arguments and returns its exit code; long-running ones (start, simulator)
+ * resolve when they have stopped.
  */
+
+interface Command {
+  spec: CommandSpec;
+  run(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number>;
+}
+
+const COMMANDS: readonly Command[] = [
+  { spec: START_COMMAND, run: (args, io, env) => runStartCommand(args, io, env) },
+  { spec: SIMULATOR_COMMAND, run: (args, io, env) => runSimulatorCommand(args, io, env) },
+  { spec: CALL_COMMAND, run: (args, io, env) => runCallCommand(args, io, env) },
+  { spec: DOCTOR_COMMAND, run: (args, io, env) => runDoctorCommand(args, io, env) },
+];
+
+const USAGE = mainUsage(COMMANDS.map((c) => c.spec));
+
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-  const [command = "start", ...rest] = argv;
-  switch (command) {
-    case "start":
-      return start(env, io);
-    case "simulator":
-      return runSimulatorCommand(rest, io, env);
-    case "call":
-      return runCallCommand(rest, io, env);
-    case "doctor":
-      return runDoctorCommand(io, env);
-    case "help":
-    case "--help":
-    case "-h":
-      io.out(USAGE);
-      return 0;
-    default:
-      io.err(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
+  const [first = "start", ...rest] = argv;
+  const fail = (problem: string) => {
+    io.err(usageError([problem], USAGE));
+    return 2;
+  };
+  const print = (text: string) => {
+    io.out(text);
+    return 0;
+  };
+  if (first === "--version") return rest.length === 0 ? print(BOT_VERSION) : fail(`unexpected argument "${rest[0]}"`);
+  if (first === "help" || first === "--help" || first === "-h") {
+    const [topic, ...extra] = rest;
+    if (topic === undefined) return print(USAGE);
+    const command = COMMANDS.find((c) => c.spec.name === topic);
+    if (!command) return fail(`unknown command "${topic}"`);
+    return extra.length === 0 ? print(commandUsage(command.spec)) : fail(`unexpected argument "${extra[0]}"`);
   }
+  const command = COMMANDS.find((c) => c.spec.name === first);
+  if (command) return command.run(rest, io, env);
+  return fail(first.startsWith("-") ? `unknown option ${first}` : `unknown command "${first}"`);
 }
 
-async function start(env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-  const parsed = parseConfig(env);
-  if (!parsed.ok) {
-    io.err(formatProblems(parsed.problems));
-    return 1;
-  }
-  const config: Config = parsed.config;
-  const { logger, scrubber } = createLogger({ level: config.logLevel });
-  scrubber.add(...configSecrets(config));
-  let bot: Awaited<ReturnType<typeof startBot>>;
-  try {
-    bot = await startBot({ config, logger, scrubber });
-  } catch (error) {
-    logger.fatal({ err: error }, "compshare-bot could not start");
-    io.err(`compshare-bot could not start: ${scrubber.scrub(describeStartupFailure(error, config))}`);
-    logger.flush();
-    return 1;
-  }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
-  logger.info({ signal }, "shutting down: finishing work in flight");
-  await bot.stop();
-  logger.flush();
-  return 0;
-}
-
-function describeStartupFailure(error: unknown, config: Config): string {
-  if (isSlackClientError(error)) return describeSlackFailure(error, config.slack.apiUrl);
-  if ((error as { code?: unknown }).code === "EADDRINUSE")
-    return `PORT ${config.port} is already in use; set PORT to a free port.`;
-  if (error instanceof StoreError) return `${error.message}. Check DATABASE_URL (and CREDENTIALS_KEY for stored keys).`;
-  return error instanceof Error ? error.message : String(error);
-}
-
-process.exitCode = await main(process.argv.slice(2), process.env, processIo);
+process.exitCode = await main(process.argv.slice(2), process.env, createProcessIo());

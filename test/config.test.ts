@@ -160,3 +160,45 @@ describe("loadConfig", () => {
     expect(configSecrets(config)).toEqual([minimal.SLACK_BOT_TOKEN, minimal.SLACK_SIGNING_SECRET, key, "p@ssw0rd!"]);
   });
 });
+
+describe("METRICS_PORT", () => {
+  it("is unset by default, so /metrics stays on PORT", () => {
+    expect(loadConfig(minimal).metricsPort).toBeUndefined();
+    expect(loadConfig({ ...minimal, METRICS_PORT: "9464" }).metricsPort).toBe(9464);
+  });
+
+  it.each([[{ METRICS_PORT: "3000" }], [{ PORT: "8080", METRICS_PORT: "8080" }]])(
+    "must differ from PORT: %j",
+    (env) => {
+      const parsed = parseConfig({ ...minimal, ...env });
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok)
+        expect(parsed.problems).toEqual([
+          expect.objectContaining({ variable: "METRICS_PORT", problem: "is the same as PORT" }),
+        ]);
+    },
+  );
+
+  it("may be 0 with PORT 0 (each picks a free port)", () => {
+    expect(loadConfig({ ...minimal, PORT: "0", METRICS_PORT: "0" }).metricsPort).toBe(0);
+  });
+});
+
+describe("APPROVERS", () => {
+  it("names each bad entry by position and says what is wrong with it, never echoing a token", () => {
+    const token = "xoxb-1234-5678-SECRETVALUE";
+    const parsed = parseConfig({ ...minimal, APPROVERS: `U012AB, alice,@bob ,u0abc12,${token}` });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const text = parsed.problems
+      .filter((p) => p.variable === "APPROVERS")
+      .map((p) => p.problem)
+      .join("\n");
+    expect(text).toContain('entry 2 of 5 ("alice") is not a Slack user id (U…, W…) or user-group id (S…)');
+    expect(text).toContain('entry 3 of 5 ("@bob") is a name, not an id');
+    expect(text).toContain('entry 4 of 5 ("u0abc12") must be upper case');
+    expect(text).toContain("entry 5 of 5 is not a Slack user id");
+    expect(text).not.toContain("U012AB");
+    expect(text).not.toContain("SECRETVALUE");
+  });
+});

@@ -10,10 +10,21 @@ const credentialsKey = randomBytes(32).toString("base64");
 const privateKey = "46f09bb9fab4f12dfc160dae12273d5332b5debe";
 const userPrivateKey = "Zx9-userprivatekey-QQQ";
 const signature = "4f9ef5df2abab2c6fccd1e9515cb7e2df8c6bb65";
-const ALL = [botToken, appToken, signingSecret, credentialsKey, privateKey, userPrivateKey, signature];
+const instancePassword = Buffer.from("Root-Pw-9c1e4a77f0").toString("base64");
+const ALL = [
+  botToken,
+  appToken,
+  signingSecret,
+  credentialsKey,
+  privateKey,
+  userPrivateKey,
+  signature,
+  instancePassword,
+];
 
 function logEverything() {
-  const mem = memoryLogger("trace", [signingSecret, credentialsKey, userPrivateKey]);
+  // Only the process's own secrets are known to the scrubber; a user's private key never is.
+  const mem = memoryLogger("trace", [signingSecret, credentialsKey]);
   const { logger } = mem;
   for (const level of ["trace", "debug", "info", "warn", "error", "fatal"] as const) {
     // by path
@@ -21,12 +32,20 @@ function logEverything() {
     logger[level]({ credentials: { publicKey: "pub", privateKey }, CREDENTIALS_KEY: credentialsKey }, "nested");
     logger[level]({ params: { Action: "DescribeCompShareImages", Signature: signature, PublicKey: "pub" } }, "params");
     logger[level]({ req: { headers: { authorization: `Bearer ${botToken}` } } }, "headers");
+    // by structure, at any depth and inside arrays
+    logger[level]({ a: { b: { c: { d: { account: { publicKey: "pub", privateKey: userPrivateKey } } } } } }, "deep");
+    logger[level]({ accounts: [{ PrivateKey: userPrivateKey }, { private_key: userPrivateKey }] }, "array");
+    logger[level]({ instance: { UHostId: "uhost-1", Password: instancePassword } }, "instance");
+    logger
+      .child({ component: "c" })
+      .child({ credentials: { privateKey: userPrivateKey } })
+      [level]("child bindings");
     // by pattern and by known value, in free text
     logger[level](`calling with token=${botToken} and ${appToken}`);
     logger[level](`body Action=X&PublicKey=pub&Signature=${signature}`);
     logger[level](`json {"Signature":"${signature}"}`);
-    logger[level](`the secret is ${signingSecret} and key ${credentialsKey} and ${userPrivateKey}`);
-    logger[level]({ err: new Error(`failed with ${botToken} / ${userPrivateKey}`) }, "error object");
+    logger[level](`the secret is ${signingSecret} and key ${credentialsKey}`);
+    logger[level]({ err: new Error(`failed with ${botToken} / ${signingSecret}`) }, "error object");
     logger[level]({ deep: { deeper: { deepest: { note: `x ${signingSecret}` } } } }, "deep");
   }
   const bolt = toBoltLogger(logger);
@@ -34,20 +53,34 @@ function logEverything() {
   bolt.debug("bolt debug", { token: botToken, body: `Signature=${signature}` });
   bolt.info("bolt info", { headers: { Authorization: `Bearer ${appToken}` } });
   bolt.warn(`bolt warn ${signingSecret}`);
-  bolt.error(new Error(`bolt error ${userPrivateKey}`));
+  bolt.error(new Error(`bolt error ${credentialsKey}`));
   return mem;
 }
 
 describe("logger redaction", () => {
   it("writes no secret value at any level, by path, pattern or known value", () => {
     const mem = logEverything();
-    expect(mem.lines.length).toBeGreaterThanOrEqual(64);
+    expect(mem.lines.length).toBeGreaterThanOrEqual(88);
     const text = mem.text();
     for (const secret of ALL) expect(text).not.toContain(secret);
     expect(text).toContain("[REDACTED]");
     // what is not secret survives
     expect(text).toContain("DescribeCompShareImages");
     expect(text).toContain('"publicKey":"pub"');
+  });
+
+  it("censors by copying: the caller's objects keep their values, and cycles are fine", () => {
+    const mem = memoryLogger("info");
+    const account = { publicKey: "pub", privateKey: userPrivateKey, tags: ["a", { token: botToken }] };
+    const cyclic: Record<string, unknown> = { name: "loop", password: "hunter2-hunter2" };
+    cyclic.self = cyclic;
+    mem.logger.info({ account, cyclic }, "objects");
+    expect(account.privateKey).toBe(userPrivateKey);
+    expect(account.tags[1]).toEqual({ token: botToken });
+    expect(mem.records()[0]).toMatchObject({
+      account: { publicKey: "pub", privateKey: "[REDACTED]", tags: ["a", { token: "[REDACTED]" }] },
+      cyclic: { name: "loop", password: "[REDACTED]" },
+    });
   });
 
   it("leaves ordinary text alone", () => {

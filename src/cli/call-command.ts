@@ -3,18 +3,28 @@ import { createCompShareApi } from "../compshare/client.ts";
 import { CompShareApiError, CompShareError, CompShareRequestError } from "../compshare/errors.ts";
 import { LOG_LEVELS, type LogLevelName, REGION_PATTERN, ZONE_PATTERN } from "../config.ts";
 import { createLogger, type Logger, type SecretScrubber } from "../log.ts";
+import { BOT_VERSION } from "../version.ts";
+import { answerWithoutRunning, type CommandSpec, commandUsage, parseCommand, usageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
-export const CALL_USAGE = `Usage: compshare-bot call <Action> [Key=Value ...]
-
-Makes one signed CompShare API call and prints the JSON response.
-  Values are sent exactly as given: Tags.0=PyTorch Limit=100
+export const CALL_COMMAND: CommandSpec<Record<string, never>> = {
+  name: "call",
+  arguments: "<Action> [Key=Value ...]",
+  maxPositionals: Number.POSITIVE_INFINITY,
+  options: {},
+  summary: "make one signed CompShare API call with COMPSHARE_PUBLIC_KEY / COMPSHARE_PRIVATE_KEY",
+  details: `Makes one signed CompShare API call and prints the JSON response.
+  Values are sent exactly as given: Tags.0=PyTorch Limit=100; each Key at most once.
 Environment:
   COMPSHARE_PUBLIC_KEY, COMPSHARE_PRIVATE_KEY   the API key pair (required)
   COMPSHARE_API_URL                             default https://api.compshare.cn
-  COMPSHARE_REGION, COMPSHARE_ZONE              sent unless given as Region=… / Zone=… (default cn-wlcb, cn-wlcb-01)
+  COMPSHARE_REGION, COMPSHARE_ZONE              defaults for Region=… / Zone=… (cn-wlcb, cn-wlcb-01); Zone only
+                                                where the action takes it
   COMPSHARE_PROJECT_ID                          sent as ProjectId when set
-Exit codes: 0 success, 1 the call failed (RetCode, HTTP, network), 2 bad arguments or settings.`;
+Exit codes: 0 success, 1 the call failed (RetCode, HTTP, network), 2 bad arguments or settings.`,
+};
+
+export const CALL_USAGE = commandUsage(CALL_COMMAND);
 
 type ParsedCall = { action: string; params: Record<string, string> } | { problem: string };
 
@@ -32,6 +42,8 @@ export function parseCallArgs(args: readonly string[]): ParsedCall {
     if (key === "Signature" || key === "PublicKey" || key === "Action") {
       return { problem: `${key} is set by the command itself.` };
     }
+    // Which of two values was meant cannot be guessed; the last silently winning hides a typo.
+    if (Object.hasOwn(params, key)) return { problem: `${key} is given more than once.` };
     params[key] = pair.slice(at + 1);
   }
   return { action, params };
@@ -75,13 +87,11 @@ export async function runCallCommand(
   env: NodeJS.ProcessEnv,
   deps: CallCommandDeps = {},
 ): Promise<number> {
-  if (args[0] === "--help" || args[0] === "-h") {
-    io.out(CALL_USAGE);
-    return 0;
-  }
-  const parsed = parseCallArgs(args);
+  const command = parseCommand(CALL_COMMAND, args);
+  if (command.kind !== "run") return answerWithoutRunning(command, CALL_COMMAND, io, BOT_VERSION);
+  const parsed = parseCallArgs(command.positionals);
   if ("problem" in parsed) {
-    io.err(`${parsed.problem}\n\n${CALL_USAGE}`);
+    io.err(usageError([parsed.problem], CALL_USAGE));
     return 2;
   }
   const settings = readSettings(env);
@@ -95,7 +105,7 @@ export async function runCallCommand(
       : // The failure itself is printed below; JSON log lines only when asked for with LOG_LEVEL.
         createLogger({ level: isLogLevel(env.LOG_LEVEL) ? env.LOG_LEVEL : "silent", destination: pino.destination(2) });
   scrubber.add(settings.privateKey);
-  const api = createCompShareApi({ baseUrl: settings.apiUrl, scrubber, logger });
+  const api = createCompShareApi({ baseUrl: settings.apiUrl, logger });
   try {
     const client = api.forAccount({
       publicKey: settings.publicKey,

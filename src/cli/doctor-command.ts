@@ -4,6 +4,8 @@ import { CompShareApiError, CompShareError } from "../compshare/errors.ts";
 import { type Config, formatProblems, parseConfig, reinstallEnabled } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { openStore } from "../store/open-store.ts";
+import { BOT_VERSION } from "../version.ts";
+import { answerWithoutRunning, type CommandSpec, parseCommand } from "./args.ts";
 import type { CliIo } from "./io.ts";
 import { describeSlackFailure } from "./slack-errors.ts";
 
@@ -11,6 +13,17 @@ import { describeSlackFailure } from "./slack-errors.ts";
  * `compshare-bot doctor`: checks what the bot needs, one line each, and says what to fix.
  * It changes nothing except applying pending migrations, which `start` would do anyway.
  */
+
+export const DOCTOR_COMMAND: CommandSpec<Record<string, never>> = {
+  name: "doctor",
+  maxPositionals: 0,
+  options: {},
+  summary: "check configuration, the store, Slack and CompShare, and say what to fix",
+  details: `Checks the configuration, the store (applying pending migrations, as start would), Slack
+(auth.test with SLACK_BOT_TOKEN; apps.connections.open with SLACK_APP_TOKEN when set) and
+CompShare reachability, one line each, and says what to fix.
+Exit codes: 0 every check passed, 1 a check failed, 2 bad arguments.`,
+};
 
 export interface Check {
   name: string;
@@ -23,7 +36,14 @@ export interface DoctorDeps {
   timeoutMs?: number;
 }
 
-export async function runDoctorCommand(io: CliIo, env: NodeJS.ProcessEnv, deps: DoctorDeps = {}): Promise<number> {
+export async function runDoctorCommand(
+  args: readonly string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+  deps: DoctorDeps = {},
+): Promise<number> {
+  const command = parseCommand(DOCTOR_COMMAND, args);
+  if (command.kind !== "run") return answerWithoutRunning(command, DOCTOR_COMMAND, io, BOT_VERSION);
   const timeoutMs = deps.timeoutMs ?? 5_000;
   const parsed = parseConfig(env);
   if (!parsed.ok) {
@@ -35,6 +55,7 @@ export async function runDoctorCommand(io: CliIo, env: NodeJS.ProcessEnv, deps: 
   const checks: Check[] = [configurationCheck(config)];
   checks.push(await storeCheck(config));
   checks.push(await slackCheck(config, timeoutMs));
+  if (config.slack.appToken !== undefined) checks.push(await socketModeCheck(config, config.slack.appToken, timeoutMs));
   checks.push(await compshareCheck(config, timeoutMs));
   for (const check of checks) io.out(line(check));
   const failed = checks.filter((c) => !c.ok).length;
@@ -86,7 +107,31 @@ async function slackCheck(config: Config, timeoutMs: number): Promise<Check> {
       detail: `bot token works: ${auth.user ?? "?"} in ${auth.team ?? "?"} (${auth.team_id ?? "?"})`,
     };
   } catch (error) {
-    return { name: "slack", ok: false, detail: describeSlackFailure(error, config.slack.apiUrl) };
+    const context = { token: "SLACK_BOT_TOKEN", method: "auth.test", apiUrl: config.slack.apiUrl } as const;
+    return { name: "slack", ok: false, detail: describeSlackFailure(error, context) };
+  }
+}
+
+/** What `start` does first in Socket Mode; the URL it hands out is left unused and expires. */
+async function socketModeCheck(config: Config, appToken: string, timeoutMs: number): Promise<Check> {
+  const client = new webApi.WebClient(appToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    timeout: timeoutMs,
+  });
+  try {
+    const opened = await client.apps.connections.open();
+    return opened.url
+      ? { name: "socket mode", ok: true, detail: "app token works: apps.connections.open gave a WebSocket URL" }
+      : {
+          name: "socket mode",
+          ok: false,
+          detail:
+            "Slack answered apps.connections.open with SLACK_APP_TOKEN but without a WebSocket URL: check that Socket Mode is enabled (api.slack.com/apps → your app → Socket Mode).",
+        };
+  } catch (error) {
+    const context = { token: "SLACK_APP_TOKEN", method: "apps.connections.open", apiUrl: config.slack.apiUrl } as const;
+    return { name: "socket mode", ok: false, detail: describeSlackFailure(error, context) };
   }
 }
 

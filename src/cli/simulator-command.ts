@@ -2,6 +2,15 @@ import { pino } from "pino";
 import { LOG_LEVELS, type LogLevelName } from "../config.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { DEFAULT_OP_SECONDS, type Simulator, startSimulator } from "../simulator/simulator.ts";
+import { BOT_VERSION } from "../version.ts";
+import {
+  answerWithoutRunning,
+  type CommandSpec,
+  commandUsage,
+  type OptionSpec,
+  type ParsedCommand,
+  parseCommand,
+} from "./args.ts";
 import type { CliIo } from "./io.ts";
 
 export const DEFAULT_SIMULATOR_PORT = 8787;
@@ -9,12 +18,29 @@ export const DEFAULT_SIMULATOR_PORT = 8787;
 export const MAX_OP_SECONDS = 3600;
 const HOST = "127.0.0.1";
 
-export const SIMULATOR_USAGE = `Usage: compshare-bot simulator [--port N] [--op-seconds N]
+/** The simulator's flags; a new flag is one entry here (parsing and usage follow). */
+const SIMULATOR_OPTIONS = {
+  port: {
+    type: "string",
+    valueName: "N",
+    description: `TCP port to listen on, 0-65535 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)`,
+  },
+  "op-seconds": {
+    type: "string",
+    valueName: "N",
+    description: `how long each Stop, Start, Reboot, Reinstall and custom-image creation takes, 0-${MAX_OP_SECONDS}, decimals allowed (default ${DEFAULT_OP_SECONDS}; 0 makes them instant)`,
+  },
+} as const satisfies Record<string, OptionSpec>;
 
-Runs the CompShare API simulator with demo data on 127.0.0.1 until Ctrl+C.
-  --port N         TCP port to listen on, 0-65535 (default ${DEFAULT_SIMULATOR_PORT}; 0 picks a free one)
-  --op-seconds N   how long each Stop, Start, Reboot, Reinstall and custom-image creation takes,
-                   0-${MAX_OP_SECONDS}, decimals allowed (default ${DEFAULT_OP_SECONDS}; 0 makes them instant)`;
+export const SIMULATOR_COMMAND: CommandSpec<typeof SIMULATOR_OPTIONS> = {
+  name: "simulator",
+  maxPositionals: 0,
+  options: SIMULATOR_OPTIONS,
+  summary: `run the CompShare API simulator with demo data on ${HOST} (default port ${DEFAULT_SIMULATOR_PORT})`,
+  details: `Runs the CompShare API simulator with demo data on ${HOST} until Ctrl+C.`,
+};
+
+export const SIMULATOR_USAGE = commandUsage(SIMULATOR_COMMAND);
 
 export interface SimulatorCommandDeps {
   /** Stops the simulator when aborted; SIGINT or SIGTERM when absent. */
@@ -25,41 +51,21 @@ export interface SimulatorCommandDeps {
 
 type ParsedArgs =
   | { kind: "run"; port: number; opSeconds: number }
-  | { kind: "help" }
-  | { kind: "error"; problem: string };
-
-type Option = "port" | "opSeconds";
-
-const OPTIONS: Record<string, Option> = { "--port": "port", "--op-seconds": "opSeconds" };
-
-/** Each option's value, or what to tell the person about it. */
-const READERS: Record<Option, (value: string) => number | string> = {
-  port: (value) =>
-    /^\d{1,5}$/.test(value) && Number(value) <= 65_535
-      ? Number(value)
-      : `--port needs a port number from 0 to 65535, got "${value}".`,
-  opSeconds: (value) =>
-    /^\d{1,4}(\.\d{1,3})?$/.test(value) && Number(value) <= MAX_OP_SECONDS
-      ? Number(value)
-      : `--op-seconds needs a number of seconds from 0 to ${MAX_OP_SECONDS}, got "${value}".`,
-};
+  | Exclude<ParsedCommand<typeof SIMULATOR_OPTIONS>, { kind: "run" }>;
 
 export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
-  const values: Record<Option, number> = { port: DEFAULT_SIMULATOR_PORT, opSeconds: DEFAULT_OP_SECONDS };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (arg === "--help" || arg === "-h") return { kind: "help" };
-    const equals = arg.indexOf("=");
-    const flag = equals === -1 ? arg : arg.slice(0, equals);
-    const option = Object.hasOwn(OPTIONS, flag) ? OPTIONS[flag] : undefined;
-    if (option === undefined) return { kind: "error", problem: `Unknown option "${arg}".` };
-    const value = equals === -1 ? args[++i] : arg.slice(equals + 1);
-    if (value === undefined) return { kind: "error", problem: `${flag} needs a value.` };
-    const read = READERS[option](value);
-    if (typeof read === "string") return { kind: "error", problem: read };
-    values[option] = read;
+  const parsed = parseCommand(SIMULATOR_COMMAND, args);
+  if (parsed.kind !== "run") return parsed;
+  const { port = String(DEFAULT_SIMULATOR_PORT), "op-seconds": opSeconds = String(DEFAULT_OP_SECONDS) } = parsed.values;
+  const problems: string[] = [];
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) {
+    problems.push(`--port needs a port number from 0 to 65535, got "${port}"`);
   }
-  return { kind: "run", ...values };
+  if (!/^\d{1,4}(\.\d{1,3})?$/.test(opSeconds) || Number(opSeconds) > MAX_OP_SECONDS) {
+    problems.push(`--op-seconds needs a number of seconds from 0 to ${MAX_OP_SECONDS}, got "${opSeconds}"`);
+  }
+  if (problems.length > 0) return { kind: "error", problems };
+  return { kind: "run", port: Number(port), opSeconds: Number(opSeconds) };
 }
 
 /**
@@ -67,20 +73,13 @@ export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
  * Exit codes: 0 after a clean stop, 1 when it cannot listen, 2 for bad arguments.
  */
 export async function runSimulatorCommand(
-  args: string[],
+  args: readonly string[],
   io: CliIo,
   env: NodeJS.ProcessEnv,
   deps: SimulatorCommandDeps = {},
 ): Promise<number> {
   const parsed = parseSimulatorArgs(args);
-  if (parsed.kind === "help") {
-    io.out(SIMULATOR_USAGE);
-    return 0;
-  }
-  if (parsed.kind === "error") {
-    io.err(`${parsed.problem}\n\n${SIMULATOR_USAGE}`);
-    return 2;
-  }
+  if (parsed.kind !== "run") return answerWithoutRunning(parsed, SIMULATOR_COMMAND, io, BOT_VERSION);
   const logger = deps.logger ?? stderrLogger(env);
   let sim: Simulator;
   try {

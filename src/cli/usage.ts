@@ -1,12 +1,22 @@
-export const USAGE = `Usage: compshare-bot [command]
+import { type CommandSpec, synopsis } from "./args.ts";
 
-Commands:
-  start                          run the Slack bot (the default)
-  simulator [--port N] [--op-seconds N]
-                                 run the CompShare API simulator with demo data on 127.0.0.1 (default port 8787;
-                                 instance operations take N seconds, default 3, 0 for instant)
-  call <Action> [Key=Value ...]  make one signed CompShare API call with COMPSHARE_PUBLIC_KEY / COMPSHARE_PRIVATE_KEY
-  doctor                         check configuration, the store, Slack and CompShare, and say what to fix
-  help                           show this message
-
-Configuration comes from environment variables; README.md lists them.`;
+/** The top-level usage, built from each command's own spec so the two never disagree. */
+export function mainUsage(commands: readonly CommandSpec[]): string {
+  const rows: [string, string][] = [
+    ...commands.map((spec): [string, string] => [synopsis(spec), spec.summary]),
+    ["help [command]", "show this message, or one command's usage"],
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return [
+    "Usage: compshare-bot [command] [options]",
+    "",
+    "Commands:",
+    ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`),
+    "",
+    "Options:",
+    "  -h, --help  show usage; after a command, that command's usage",
+    "  --version   print the version",
+    "",
+    "Configuration comes from environment variables; README.md lists them.",
+  ].join("\n");
+}

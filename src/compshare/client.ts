@@ -2,7 +2,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { pino } from "pino";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import type { Logger, SecretScrubber } from "../log.ts";
+import type { Logger } from "../log.ts";
+import { BOT_VERSION } from "../version.ts";
 import {
   CompShareApiError,
   CompShareError,
@@ -70,16 +71,25 @@ export interface CallEvent {
   durationMs: number;
 }
 
+/** One call's budgets: per attempt for the headers and the body, and the whole call's deadline. */
+export interface CallTimeouts {
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  deadlineMs: number;
+}
+
 export interface CompShareApiOptions {
   baseUrl: string;
   dispatcher?: Dispatcher | undefined;
   connectTimeoutMs?: number | undefined;
+  /** These three override the defaults for reads and writes alike (tests, doctor). */
   headersTimeoutMs?: number | undefined;
   bodyTimeoutMs?: number | undefined;
   deadlineMs?: number | undefined;
+  /** Finer overrides of READ_TIMEOUTS and WRITE_TIMEOUTS; they win over the three above. */
+  timeouts?: { read?: Partial<CallTimeouts> | undefined; write?: Partial<CallTimeouts> | undefined } | undefined;
   maxResponseBytes?: number | undefined;
   retry?: Partial<RetryPolicy> | undefined;
-  scrubber?: SecretScrubber | undefined;
   logger?: Logger | undefined;
   /** Once per logical call, after any retries: the hook for metrics. */
   onCall?: ((event: CallEvent) => void) | undefined;
@@ -165,19 +175,43 @@ export interface CompShareApi {
 }
 
 const DEFAULTS = {
+  /** Until the socket is connected nothing was sent, so even a write fails safely here. */
   connectTimeoutMs: 5_000,
+  maxResponseBytes: 8 * 1024 * 1024,
+};
+
+/**
+ * Reads answer a person waiting in Slack and are retried on a slow attempt, so they keep a
+ * tight budget.
+ */
+export const READ_TIMEOUTS: Readonly<CallTimeouts> = Object.freeze({
   headersTimeoutMs: 10_000,
   bodyTimeoutMs: 10_000,
   deadlineMs: 15_000,
-  maxResponseBytes: 8 * 1024 * 1024,
-};
+});
+
+/**
+ * Writes get the 30 s both official SDKs give every request (Go: config Timeout 30s, one
+ * http.Client deadline; Python: requests' timeout=30). A write is never retried, and one cut
+ * short after it was sent is an unknown outcome someone has to settle by hand, so giving up
+ * sooner than the vendor's own clients turns slow successes into needless unknowns. The
+ * gateway itself gives up at 60 s (RetCode 110); the SDKs do not wait that long either.
+ */
+export const WRITE_TIMEOUTS: Readonly<CallTimeouts> = Object.freeze({
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  deadlineMs: 30_000,
+});
+
+/** "compshare-bot/0.1.0 Node.js/24.1.0": who is calling, as both SDKs name themselves. */
+export const USER_AGENT = `compshare-bot/${BOT_VERSION} Node.js/${process.versions.node}`;
 
 /** Everything a call needs that is the same for every account. */
 interface Engine {
   transport: Transport;
   logger: Logger;
   policy: RetryPolicy;
-  deadlineMs: number;
+  timeouts: { read: CallTimeouts; write: CallTimeouts };
   onCall: ((event: CallEvent) => void) | undefined;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -190,24 +224,35 @@ export function createCompShareApi(options: CompShareApiOptions): CompShareApi {
       baseUrl: options.baseUrl,
       dispatcher: options.dispatcher,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
-      headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
-      bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+      headersTimeoutMs: READ_TIMEOUTS.headersTimeoutMs,
+      bodyTimeoutMs: READ_TIMEOUTS.bodyTimeoutMs,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
+      userAgent: USER_AGENT,
     }),
     logger: (options.logger ?? pino({ level: "silent" })).child({ component: "compshare" }),
     policy: { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) },
-    deadlineMs: options.deadlineMs ?? DEFAULTS.deadlineMs,
+    timeouts: callTimeouts(options),
     onCall: options.onCall,
     sleep: options.sleep ?? ((ms) => delay(ms)),
     random: options.random ?? Math.random,
     clock: options.clock ?? Date.now,
   };
   return {
-    forAccount(account) {
-      options.scrubber?.add(account.privateKey);
-      return createClient(engine, account);
-    },
+    // The private key is never logged, sent or kept in an error, so the log scrubber need not know it.
+    forAccount: (account) => createClient(engine, account),
     close: () => engine.transport.close(),
+  };
+}
+
+function callTimeouts(options: CompShareApiOptions): { read: CallTimeouts; write: CallTimeouts } {
+  const everyCall = definedOnly({
+    headersTimeoutMs: options.headersTimeoutMs,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+    deadlineMs: options.deadlineMs,
+  });
+  return {
+    read: { ...READ_TIMEOUTS, ...everyCall, ...definedOnly(options.timeouts?.read ?? {}) },
+    write: { ...WRITE_TIMEOUTS, ...everyCall, ...definedOnly(options.timeouts?.write ?? {}) },
   };
 }
 
@@ -369,7 +414,8 @@ async function execute<T>(
   const started = engine.clock();
   const record: CallRecord = { attempts: 0, requestId: undefined, retCode: undefined };
   const isRead = isReadAction(action);
-  const deadlineMs = opts?.deadlineMs ?? engine.deadlineMs;
+  const timeouts = isRead ? engine.timeouts.read : engine.timeouts.write;
+  const deadlineMs = opts?.deadlineMs ?? timeouts.deadlineMs;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const callerSignal = opts?.signal;
@@ -385,6 +431,8 @@ async function execute<T>(
           signal,
           callerSignal,
           deadlineSignal: deadline.signal,
+          headersTimeoutMs: timeouts.headersTimeoutMs,
+          bodyTimeoutMs: timeouts.bodyTimeoutMs,
         });
         record.requestId = exchange.requestId;
         const body = parseEnvelope(exchange, action, engine.clock(), [account.privateKey, signature]);
@@ -440,7 +488,10 @@ async function execute<T>(
   }
 }
 
-/** Reads may be retried; everything else is a mutation, sent at most once. */
+/**
+ * Describe* and Get* (GetCompShareImageCreateProgress) are reads: they may be retried and get the
+ * shorter read timeouts. Everything else is a mutation, sent at most once.
+ */
 export function isReadAction(action: string): boolean {
   return action.startsWith("Describe") || action.startsWith("Get");
 }
@@ -453,6 +504,21 @@ function report(engine: Engine, event: CallEvent): void {
     engine.logger.error({ err: error, action: event.action }, "compshare onCall hook threw");
   }
 }
+
+/**
+ * Actions whose Zone is only an optional narrowing: both SDKs mark it required=False, and
+ * neither the Python SDK (it has no zone setting) nor the vendor pages' examples send it.
+ * DescribeCompShareInstance lists "all matching instances of the Region" (SDK doc of UHostIds),
+ * so a Zone there would hide the region's other zones; platform and shared images are not kept
+ * per zone. The account's zone is sent only when the request names one itself. Every other
+ * action, the writes and DescribeCompShareCustomImages among them, takes Zone as required in
+ * both SDKs and gets the account's.
+ */
+const ZONE_OPTIONAL_ACTIONS: ReadonlySet<string> = new Set([
+  "DescribeCompShareImages",
+  "DescribeCompShareSharingImages",
+  "DescribeCompShareInstance",
+]);
 
 /**
  * DESIGN §3: the flattened params with Action, location and PublicKey, signed, then sent as a
@@ -468,7 +534,7 @@ function encodeRequest(
   try {
     flat = flattenParams({
       Region: Region ?? account.region,
-      Zone: Zone ?? account.zone,
+      Zone: Zone ?? (ZONE_OPTIONAL_ACTIONS.has(action) ? undefined : account.zone),
       ProjectId: ProjectId ?? (account.projectId || undefined),
       ...own,
       Action: action,

@@ -182,10 +182,16 @@ export class CompShareOutcomeUnknownError extends CompShareError {
   }
 }
 
-/** Gateways answer 502/504 when the upstream did not reply in time or properly, so it may have acted. */
-const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504]);
+/** RetCode 110: the gateway stopped waiting for the service after 60 s; the service may still act. */
+const GATEWAY_TIMEOUT_RETCODE = 110;
 
-/** Whether a failed write may nonetheless have taken effect on the server. */
+/**
+ * Whether a failed write may nonetheless have taken effect on the server. Only a well-formed
+ * answer with a RetCode other than 0 (and not 110, the gateway's own timeout) says the API refused
+ * it, and only a request that never reached a socket cannot have been seen: anything else after
+ * sending (any HTTP status but 2xx, even from a gateway in front of the API; a body that cannot be
+ * read; a reset; a timeout) leaves the outcome unknown.
+ */
 export function mayHaveTakenEffect(error: CompShareError): boolean {
   if (
     error instanceof CompShareNetworkError ||
@@ -194,7 +200,8 @@ export function mayHaveTakenEffect(error: CompShareError): boolean {
   ) {
     return error.requestSent;
   }
-  if (error instanceof CompShareHttpError) return GATEWAY_STATUSES.has(error.status);
-  // The server answered, but we cannot read whether RetCode was 0.
+  // A status line came back, so the request was sent; only the API's own RetCode refuses.
+  if (error instanceof CompShareHttpError) return true;
+  if (error instanceof CompShareApiError) return error.retCode === GATEWAY_TIMEOUT_RETCODE;
   return error instanceof CompShareInvalidResponseError;
 }

@@ -23,7 +23,9 @@ export class ParamEncodingError extends Error {
 
 /**
  * Flattens params as the official Go and Python SDKs do (DESIGN §3): arrays to `Key.0`,
- * objects to `Key.Field`, booleans to true/false, null and undefined dropped.
+ * objects to `Key.Field`, booleans to true/false, null and undefined dropped. A null or
+ * undefined array item is dropped too and the rest close up (`["a", null, "b"]` → `Key.0`,
+ * `Key.1`), as the Go SDK's encoder does: a gap would reach the server as a list with a hole.
  */
 export function flattenParams(params: { readonly [key: string]: ParamValue }): FlatParams {
   const out: FlatParams = {};
@@ -34,9 +36,11 @@ export function flattenParams(params: { readonly [key: string]: ParamValue }): F
 function flattenInto(out: FlatParams, key: string, value: ParamValue): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
-    value.forEach((item: ParamValue, index) => {
-      flattenInto(out, `${key}.${index}`, item);
-    });
+    let index = 0;
+    for (const item of value as readonly ParamValue[]) {
+      if (item === null || item === undefined) continue;
+      flattenInto(out, `${key}.${index++}`, item);
+    }
     return;
   }
   switch (typeof value) {

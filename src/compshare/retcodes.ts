@@ -10,6 +10,10 @@ export interface RetCodeInfo {
 }
 
 export const RETCODES = {
+  // 110, 130 and 174 are in UCloud's public table (API docs, "快速开始 · 错误码说明") though not in DESIGN's list.
+  110: { key: "GATEWAY_TIMEOUT", summary: "API response timeout (60 s)", retryableForReads: false },
+  // The gateway or the authentication service failed before the action ran, so a read may be sent again.
+  130: { key: "GATEWAY_ERROR", summary: "API gateway or authentication service error", retryableForReads: true },
   150: { key: "SERVICE_UNAVAILABLE", summary: "service unavailable", retryableForReads: true },
   153: { key: "RATE_LIMITED", summary: "rate limited", retryableForReads: true },
   160: { key: "MISSING_ACTION", summary: "missing Action", retryableForReads: false },
@@ -17,6 +21,7 @@ export const RETCODES = {
   170: { key: "MISSING_SIGNATURE", summary: "missing signature", retryableForReads: false },
   171: { key: "SIGNATURE_ERROR", summary: "signature error", retryableForReads: false },
   172: { key: "USER_NOT_FOUND", summary: "user does not exist", retryableForReads: false },
+  174: { key: "TOKEN_NOT_FOUND", summary: "token does not exist", retryableForReads: false },
   // Not in DESIGN's list, but what the UCloud gateway answers for a missing or malformed param.
   230: { key: "INVALID_PARAMS", summary: "params not valid", retryableForReads: false },
   292: { key: "PROJECT_NOT_FOUND", summary: "project does not exist", retryableForReads: false },

@@ -168,6 +168,13 @@ export const responseEnvelopeSchema = z.looseObject({
   Message: optional(z.string()),
 });
 
+/** The values DESIGN §3 lists; the API may add others, so records keep the field a string. */
+export const IMAGE_TYPES = ["System", "App", "Custom", "Community"] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
+export const IMAGE_STATUSES = ["Making", "Available", "UnAvailable", "Reviewing", "Offline"] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+/** The SDKs' CompShareImage model (Go services/ucompshare/models.go), every field optional. */
 export const imageSchema = z.looseObject({
   CompShareImageId: z.string(),
   Name: optional(z.string()),
@@ -203,24 +210,48 @@ export const imageSchema = z.looseObject({
   ),
   Owner: optional(z.looseObject({ AccountId: optional(stringLike), AccountName: optional(z.string()) })),
   SourceGpuType: optional(z.string()),
+  /** Why making the image failed. */
+  FailedReason: optional(z.string()),
+  /** "Official" (platform) or "Community". */
+  ImageOwnerAlias: optional(z.string()),
+  /** Custom images only: made from an official image. */
+  IsOfficial: optional(booleanLike),
+  /** "True" container image, "False" VM image: the SDKs type it as a string. */
+  Container: optional(stringLike),
+  ImageCharge: optional(booleanLike),
+  FavoritesCount: optional(numeric),
+  CreatedCount: optional(numeric),
+  ImageUseTime: optional(numeric),
+  AuthInfo: optional(numeric),
+  /**
+   * Not in either SDK's CompShareImage model nor the vendor's response tables: it is an
+   * UpdateCompShareImage parameter. Read if the API ever answers it; absent is the normal case.
+   */
   SupportedGpuTypes: optional(z.array(z.string())),
 });
 
-export const instanceSchema = z.looseObject({
-  UHostId: z.string(),
-  Name: optional(z.string()),
-  /** Stopped is the only state that can be reinstalled; empty when the platform does not know. */
-  State: optional(z.string()),
-  GpuType: optional(z.string()),
-  GPU: optional(numeric),
-  Zone: optional(z.string()),
-  CompShareImageId: optional(z.string()),
-  CompShareImageName: optional(z.string()),
-  CompShareImageType: optional(z.string()),
-  ChargeType: optional(z.string()),
-  CreateTime: optional(numeric),
-  ExpireTime: optional(numeric),
-});
+export const instanceSchema = z
+  .looseObject({
+    UHostId: z.string(),
+    Name: optional(z.string()),
+    /** Stopped is the only state that can be reinstalled; empty when the platform does not know. */
+    State: optional(z.string()),
+    GpuType: optional(z.string()),
+    GPU: optional(numeric),
+    Zone: optional(z.string()),
+    CompShareImageId: optional(z.string()),
+    CompShareImageName: optional(z.string()),
+    CompShareImageType: optional(z.string()),
+    ChargeType: optional(z.string()),
+    CreateTime: optional(numeric),
+    ExpireTime: optional(numeric),
+  })
+  /**
+   * DescribeCompShareInstance also returns the instance's root password (Base64) and an SSH
+   * login command. The bot needs neither, so they go here, before any cache, log line, view or
+   * audit row could hold them.
+   */
+  .transform(({ Password: _password, SshLoginCommand: _sshLoginCommand, ...instance }) => instance);
 
 export const imagePageResponseSchema = z.looseObject({
   TotalCount: optional(numeric),

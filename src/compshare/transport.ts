@@ -13,9 +13,12 @@ export interface TransportOptions {
   /** Injected by tests; when absent one keep-alive Agent is shared by every account. */
   dispatcher?: Dispatcher | undefined;
   connectTimeoutMs: number;
+  /** Used when a post does not bring its own. */
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   maxResponseBytes: number;
+  /** Sent on every request, as both SDKs send theirs. */
+  userAgent?: string | undefined;
 }
 
 export interface PostContext {
@@ -24,6 +27,9 @@ export interface PostContext {
   signal: AbortSignal;
   callerSignal: AbortSignal | undefined;
   deadlineSignal: AbortSignal;
+  /** This call's own phase timeouts (a write waits longer than a read); the transport's otherwise. */
+  headersTimeoutMs?: number | undefined;
+  bodyTimeoutMs?: number | undefined;
 }
 
 export interface HttpExchange {
@@ -61,11 +67,15 @@ export function createTransport(options: TransportOptions): Transport {
         origin: url.origin,
         path: url.pathname + url.search,
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          accept: "application/json",
+          ...(options.userAgent ? { "user-agent": options.userAgent } : {}),
+        },
         body: form,
         signal: context.signal,
-        headersTimeout: options.headersTimeoutMs,
-        bodyTimeout: options.bodyTimeoutMs,
+        headersTimeout: context.headersTimeoutMs ?? options.headersTimeoutMs,
+        bodyTimeout: context.bodyTimeoutMs ?? options.bodyTimeoutMs,
       });
       requestId = headerValue(response.headers[REQUEST_ID_HEADER]);
       const text = await readCapped(response.body, options.maxResponseBytes);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type CompShareImage, MAX_TAGS, type UpdateImageRequest } from "../compshare/schemas.ts";
+import { hasControlCharacters } from "./free-text.ts";
 
 /**
  * The rules of editing an image's metadata, free of Slack: what the form shows for an image,
@@ -46,8 +47,6 @@ export const GPU_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,31}$/;
 export const MAX_GPU_TYPE_OPTIONS = 100;
 const GROUP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const PRICE_PATTERN = /^\d{1,9}(\.\d{1,2})?$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** Tags may be separated by ASCII or full-width commas, or the ideographic enumeration comma. */
 const TAG_SEPARATORS = /[,，、]/;
 
@@ -69,9 +68,10 @@ export interface FormInput {
   AutoStart: boolean;
 }
 
-/** What the form shows for an image, and the long fields it could not show (kept unless the user types). */
+/** What the form shows for an image, and the fields it could not show (kept unless the user types). */
 export interface FormContent {
   input: FormInput;
+  /** Long text: its length. SupportedGpuTypes: 0, since the API does not report the current list. */
   hidden: Partial<Record<EditableField, number>>;
 }
 
@@ -142,6 +142,9 @@ export function formContentOf(image: CompShareImage): FormContent {
     ),
     AutoStart: image.AutoStart === true,
   };
+  // Describe*Images do not answer SupportedGpuTypes (an Update parameter, in neither SDK's image
+  // model): the current list is unknown, not empty, and a confirmation must not say "empty →".
+  if (image.SupportedGpuTypes === undefined) hidden.SupportedGpuTypes = 0;
   return { input, hidden };
 }
 
@@ -160,7 +163,7 @@ export function snapshotOf(imageId: string, content: FormContent): ImageSnapshot
     const shown = displayOf(field, canonical);
     fields[field] = {
       digest: digestOf(canonical),
-      ...(JSON.stringify(shown).length <= SHOWN_MAX + 2 ? { shown } : {}),
+      ...(content.hidden[field] === undefined && JSON.stringify(shown).length <= SHOWN_MAX + 2 ? { shown } : {}),
     };
   }
   return { imageId, fields, hidden: EDITABLE_FIELDS.filter((field) => content.hidden[field] !== undefined) };
@@ -225,7 +228,7 @@ export function readSubmission(snapshot: ImageSnapshot, input: FormInput): Submi
     else if (tags.length > MAX_TAGS) check("Tags", { kind: "tooManyTags", max: MAX_TAGS });
     else if (tags.some((tag) => tag.length > MAX_TAG_LENGTH))
       check("Tags", { kind: "tagTooLong", max: MAX_TAG_LENGTH });
-    else if (tags.some((tag) => CONTROL.test(tag))) check("Tags", { kind: "controlCharacters" });
+    else if (tags.some(hasControlCharacters)) check("Tags", { kind: "controlCharacters" });
     request.Tags = tags;
   }
   if (changed.has("SupportedGpuTypes")) {
@@ -310,7 +313,7 @@ function digestOf(canonical: string): string {
 
 function textProblem(text: string, max: number): FieldProblem | undefined {
   if (text.length > max) return { kind: "tooLong", max };
-  if (CONTROL.test(text)) return { kind: "controlCharacters" };
+  if (hasControlCharacters(text)) return { kind: "controlCharacters" };
   return undefined;
 }
 

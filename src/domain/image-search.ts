@@ -41,13 +41,13 @@ export async function findImage(
 
 /**
  * Every image of one list, up to `maxImages`: the first page says how many there are, the rest
- * are asked for in parallel. The lists have no name filter for own and shared images, so the
- * pickers search what this returns.
+ * are asked for in parallel. `truncated` says the list holds more than was kept. The lists have
+ * no name filter for own and shared images, so the pickers search what this returns.
  */
 export async function listAllImages(
   fetchPage: (page: { Offset: number; Limit: number }) => Promise<ImagePage>,
   maxImages: number,
-): Promise<CompShareImage[]> {
+): Promise<{ images: CompShareImage[]; truncated: boolean }> {
   const first = await fetchPage({ Offset: 0, Limit: MAX_PAGE_LIMIT });
   const total = Math.min(first.TotalCount, maxImages);
   const offsets: number[] = [];
@@ -55,5 +55,6 @@ export async function listAllImages(
     offsets.push(offset);
   }
   const rest = await Promise.all(offsets.map((Offset) => fetchPage({ Offset, Limit: MAX_PAGE_LIMIT })));
-  return [first, ...rest].flatMap((page) => page.ImageSet).slice(0, maxImages);
+  const images = [first, ...rest].flatMap((page) => page.ImageSet);
+  return { images: images.slice(0, maxImages), truncated: first.TotalCount > maxImages || images.length > maxImages };
 }

@@ -37,8 +37,14 @@ export function seedDemoData(state: SimulatorState, accounts: { demo: SimAccount
 }
 
 function seedPlatformImages(state: SimulatorState): ImageRecord[] {
-  return platformCatalogue().map((seed) => {
-    const image = state.addPlatformImage(seed);
+  return platformCatalogue().map((seed, index) => {
+    // Usage counts vary so a list has something to sort by; deterministic like everything here.
+    const image = state.addPlatformImage({
+      CreatedCount: (index * 37) % 500,
+      FavoritesCount: (index * 11) % 90,
+      ImageUseTime: (index * 53) % 2000,
+      ...seed,
+    });
     if (image.ImageType !== "App") return image;
     return state.updateImage(image.CompShareImageId, { Cover: coverUrl(image.CompShareImageId, "png") });
   });
@@ -91,6 +97,7 @@ function seedDemoAccountImages(state: SimulatorState, demo: SimAccount): void {
   state.addCustomImage(demo.accountId, {
     Name: "old-experiment",
     Status: "UnAvailable",
+    FailedReason: "disk snapshot failed: the instance stopped while the image was being made",
     Description: "An image that failed its last build.",
     CreateTime: at(0),
   });

@@ -1,14 +1,22 @@
 /** What the simulator can do to a request instead of (or before) answering it. */
 export type Fault =
   | { kind: "latency"; ms: number }
-  | { kind: "http"; status: 502 | 503 | 429 }
+  | ({ kind: "http"; status: 500 | 502 | 503 | 429 } & AfterAction)
   | { kind: "retcode"; retCode: number; message?: string }
-  | { kind: "drop" }
-  | { kind: "malformed" }
+  | ({ kind: "drop" } & AfterAction)
+  | ({ kind: "malformed" } & AfterAction)
   /** Answered normally, but the operation the call starts ends in "Install Fail". */
   | { kind: "installFail" }
   /** Answered normally, then the instance named by UHostId is gone, as if deleted in the console. */
   | { kind: "deleteInstance" };
+
+interface AfterAction {
+  /**
+   * Run the action first, then answer with the fault instead of its result: a write that took
+   * effect although the client cannot tell (false by default: the action does not run).
+   */
+  afterAction?: boolean;
+}
 
 export interface FaultOptions {
   /** How many matching requests get the fault; every matching request until clear() when absent. */

@@ -14,6 +14,8 @@ export interface RecordedRequest {
   action: string;
   /** Every param except Signature, which is never kept. */
   params: Record<string, string>;
+  /** The User-Agent header, when the caller sent one. */
+  userAgent?: string;
   /** Set once the signature checked out. */
   accountId?: string;
   /** Undefined when no API envelope was sent (HTTP fault, drop, malformed body). */
@@ -24,6 +26,8 @@ export interface RecordedRequest {
   at: number;
   requestId: string;
   fault?: Fault["kind"];
+  /** With an `afterAction` fault: the RetCode the action itself came to, though the client never saw it. */
+  actedRetCode?: number;
 }
 
 export interface RequestHandlerDeps {
@@ -38,7 +42,7 @@ export interface RequestHandlerDeps {
 
 export const REQUEST_ID_HEADER = "X-UCLOUD-REQUEST-UUID";
 
-type Outcome = Pick<RecordedRequest, "retCode" | "httpStatus" | "accountId">;
+type Outcome = Pick<RecordedRequest, "retCode" | "httpStatus" | "accountId" | "actedRetCode">;
 
 export interface RequestHandler {
   listener: RequestListener;
@@ -86,23 +90,25 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
   }
   const action = params.Action ?? "";
   const fault = deps.faults.take(action);
+  const userAgent = request.headers["user-agent"];
   const record = (outcome: Outcome) => {
     const { Signature: _signature, ...kept } = params;
-    deps.requests.push({ action, params: kept, ...outcome, at, requestId, ...(fault ? { fault: fault.kind } : {}) });
+    deps.requests.push({
+      action,
+      params: kept,
+      ...(userAgent === undefined ? {} : { userAgent }),
+      ...outcome,
+      at,
+      requestId,
+      ...(fault ? { fault: fault.kind } : {}),
+    });
     deps.logger?.debug(
       { action, retCode: outcome.retCode, httpStatus: outcome.httpStatus, requestId, fault: fault?.kind },
       "simulator request",
     );
   };
 
-  if (fault !== undefined) {
-    const answered = await applyFault(fault, { action, request, response, requestId, closing: deps.closing });
-    if (answered !== undefined) {
-      record(answered);
-      return;
-    }
-  }
-  const answer: ApiAnswer =
+  const run = (): ApiAnswer =>
     parseError === undefined
       ? answerApiCall(params, deps.state, { endsInInstallFail: fault?.kind === "installFail" })
       : {
@@ -110,6 +116,15 @@ async function handle(request: IncomingMessage, response: ServerResponse, deps: 
           accountId: undefined,
           body: envelope(action, parseError.retCode, parseError.message),
         };
+  if (fault !== undefined) {
+    const acted = "afterAction" in fault && fault.afterAction === true ? run() : undefined;
+    const answered = await applyFault(fault, { action, request, response, requestId, closing: deps.closing });
+    if (answered !== undefined) {
+      record({ ...answered, ...(acted ? { actedRetCode: acted.retCode, accountId: acted.accountId } : {}) });
+      return;
+    }
+  }
+  const answer = run();
   if (fault?.kind === "deleteInstance") deleteNamedInstance(deps.state, params.UHostId);
   sendJson(response, 200, answer.body, requestId);
   record({ retCode: answer.retCode, httpStatus: 200, accountId: answer.accountId });
@@ -147,6 +162,7 @@ async function applyFault(
       return undefined;
     case "http":
       if (fault.status === 502) sendText(response, 502, "502 Bad Gateway", requestId);
+      else if (fault.status === 500) sendText(response, 500, "500 Internal Server Error", requestId);
       else {
         const message = fault.status === 429 ? "Too Many Requests" : "Service Unavailable";
         sendJson(response, fault.status, { message }, requestId, { "Retry-After": "1" });
@@ -181,6 +197,8 @@ async function applyFault(
 }
 
 function defaultFaultMessage(retCode: number): string {
+  if (retCode === 110) return "API response timeout";
+  if (retCode === 130) return "API gateway or authentication service error";
   if (retCode === 150) return "Service unavailable, please try again later";
   if (retCode === 153) return "API request rate limited";
   return `simulated error ${retCode}`;

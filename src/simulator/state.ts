@@ -21,7 +21,12 @@ export interface Softwares {
   Applications: string[];
 }
 
-/** An image as DESIGN §3 "Image record" describes it; field names are the wire names. */
+/**
+ * An image with the fields of the official SDKs' CompShareImage model (Go services/ucompshare
+ * models.go, Python CompShareImageSchema); field names are the wire names. SupportedGpuTypes is
+ * the simulator's own memory of what UpdateCompShareImage set: neither model has it, so no
+ * Describe*Images answer carries it (see views.ts).
+ */
 export interface ImageRecord {
   CompShareImageId: string;
   Name: string;
@@ -47,7 +52,23 @@ export interface ImageRecord {
   Softwares: Softwares;
   Owner: { AccountId: string; AccountName: string };
   SourceGpuType: string;
+  /** Sent on UpdateCompShareImage; enforced on reinstall (226603), never answered. */
   SupportedGpuTypes: string[];
+  /** The author's verification level; 0 none. */
+  AuthInfo: number;
+  /** "True" for a container image, "False" for a VM image (the models type it as a string). */
+  Container: "True" | "False";
+  /** Instances created from the image. */
+  CreatedCount: number;
+  /** Why making the image failed; empty otherwise. */
+  FailedReason: string;
+  FavoritesCount: number;
+  /** "Official" for platform images, "Community" for community ones; empty for custom images. */
+  ImageOwnerAlias: "Official" | "Community" | "";
+  /** Hours the image has been used. */
+  ImageUseTime: number;
+  /** Whether a custom image was made from an official one; only custom images answer it. */
+  IsOfficial: boolean;
 }
 
 export interface InstanceRecord {
@@ -65,6 +86,10 @@ export interface InstanceRecord {
   CreateTime: number;
   ExpireTime: number;
   ChargeType: string;
+  /** The root password, Base64-encoded, as DescribeCompShareInstance returns it: a secret. */
+  Password: string;
+  /** e.g. `ssh -p 22 root@117.50.0.1`; returned beside the password. */
+  SshLoginCommand: string;
 }
 
 export interface ReinstallRecord {
@@ -157,6 +182,7 @@ export class UnknownEntityError extends Error {
  *   setImageStatus(imageId, status)       e.g. "Making" or "UnAvailable"
  *   getInstance(uhostId)                  one instance by id
  *   listInstances(accountId)              the account's instances
+ *   instanceSecrets()                     every instance's password (Base64 and plain) and SSH command
  *   addInstance(accountId, fields?)       a new instance (State defaults to Stopped)
  *   setInstanceState(uhostId, state)      e.g. "Running" or "Install Fail"
  *   lastReinstall() / listReinstalls()    what ReinstallCompShareInstance applied, newest last
@@ -232,6 +258,7 @@ export class SimulatorState {
       ...this.#imageDefaults(Owner),
       ImageType: "System",
       Visibility: 1,
+      ImageOwnerAlias: "Official",
       ...definedOnly(rest),
     });
   }
@@ -274,6 +301,15 @@ export class SimulatorState {
     return this.#instanceOwners.get(uhostId);
   }
 
+  /** Every instance's password (Base64 and decoded) and SSH command: what leak scans look for. */
+  instanceSecrets(): string[] {
+    return [...this.#instances.values()].flatMap((instance) => [
+      instance.Password,
+      Buffer.from(instance.Password, "base64").toString("utf8"),
+      instance.SshLoginCommand,
+    ]);
+  }
+
   listInstances(accountId: string): InstanceRecord[] {
     this.#settle();
     const out: InstanceRecord[] = [];
@@ -301,6 +337,8 @@ export class SimulatorState {
       CreateTime: Math.floor(this.now() / 1000),
       ExpireTime: 0,
       ChargeType: "Dynamic",
+      Password: Buffer.from(`Pw-${shortHash(`password-${sequence}`, 16)}`).toString("base64"),
+      SshLoginCommand: `ssh -p 22 root@117.50.${Math.floor(sequence / 250) % 250}.${(sequence % 250) + 1}`,
       ...definedOnly(fields),
     };
     this.#instances.set(instance.UHostId, instance);
@@ -508,6 +546,14 @@ export class SimulatorState {
       Owner: { ...owner },
       SourceGpuType: "4090",
       SupportedGpuTypes: [],
+      AuthInfo: 0,
+      Container: "False",
+      CreatedCount: 0,
+      FailedReason: "",
+      FavoritesCount: 0,
+      ImageOwnerAlias: "",
+      ImageUseTime: 0,
+      IsOfficial: false,
     };
   }
 }

@@ -1,9 +1,56 @@
-import type { ImageRecord, InstanceRecord } from "./state.ts";
+import { type ImageRecord, type InstanceRecord, isPlatformImage } from "./state.ts";
 
-/** The wire shape of one image: the full record, with Readme only when the caller asked by id. */
+/**
+ * The fields of the SDKs' CompShareImage model, in the Go struct's order, but ImageCharge,
+ * which is derived from the price. Anything else the record holds (SupportedGpuTypes) is the
+ * simulator's own and not answered.
+ */
+const IMAGE_MODEL_FIELDS = [
+  "AuthInfo",
+  "Author",
+  "AutoStart",
+  "CompShareImageId",
+  "Container",
+  "Cover",
+  "CreateTime",
+  "CreatedCount",
+  "Description",
+  "FailedReason",
+  "FavoritesCount",
+  "GroupId",
+  "ImageOwnerAlias",
+  "ImageType",
+  "ImageUseTime",
+  "IsOfficial",
+  "Name",
+  "Owner",
+  "Price",
+  "PubTime",
+  "Readme",
+  "Size",
+  "Softwares",
+  "SourceGpuType",
+  "Status",
+  "Tags",
+  "VersionDesc",
+  "VersionName",
+  "Visibility",
+] as const satisfies readonly (keyof ImageRecord)[];
+
+/**
+ * The wire shape of one image: the model's fields, Readme only when the caller asked by id,
+ * IsOfficial only for custom images (the Go model: "仅自制镜像信息返回该字段").
+ */
 export function imageView(image: ImageRecord, options: { withReadme: boolean }): Record<string, unknown> {
-  const { Readme, ...rest } = image;
-  return options.withReadme ? { ...rest, Readme } : rest;
+  const view: Record<string, unknown> = {};
+  for (const field of IMAGE_MODEL_FIELDS) {
+    if (image[field] !== undefined) view[field] = image[field];
+  }
+  // "是否镜像收费": a guess that it follows the price of a public image.
+  view.ImageCharge = image.Visibility === 1 && (image.Price ?? 0) > 0;
+  if (!options.withReadme) delete view.Readme;
+  if (isPlatformImage(image)) delete view.IsOfficial;
+  return view;
 }
 
 export function instanceView(instance: InstanceRecord): Record<string, unknown> {

@@ -1,9 +1,10 @@
+import type { EventEmitter } from "node:events";
 import type { Server } from "node:http";
 import { App, HTTPReceiver, type LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { boltLevelFor, toBoltLogger } from "../log.ts";
 import { commandLabel, commandLocaleWait, handleCompshareCommand } from "./commands/compshare-command.ts";
 import { handleAppHomeOpened } from "./events/home.ts";
-import { operationalRoutes, portOf, serveRoutes } from "./http-routes.ts";
+import { closeServer, healthRoutes, metricsRoute, portOf, type Route, serveRoutes } from "./http-routes.ts";
 import { handleCheckAgain, handleDecisionClick, handleRejectSubmit } from "./interactions/decisions.ts";
 import { handleHomeList, handleImageMenu, handleListPage, imageMenuLabel } from "./interactions/image-lists.ts";
 import { answerImageOptions } from "./interactions/image-picker-options.ts";
@@ -17,7 +18,10 @@ import {
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
 import { handleHomeRequest } from "./interactions/reinstall.ts";
 import { handleFormRefresh, handleRequestSubmit } from "./interactions/reinstall-form.ts";
+import { guardSlackEndpoint } from "./receiver-guard.ts";
 import type { BotServices } from "./services.ts";
+import { isSlackClientError, SlackConnectError } from "./slack-connect-error.ts";
+import { createSocketModeStatus, type SocketModeStatus } from "./socket-mode-status.ts";
 import { onClick, onCommand, onHomeOpened, onOptions, onSubmit } from "./surfaces.ts";
 import { HOME_ACTIONS } from "./views/home.ts";
 import { ACTION_IMAGE_EDIT, ACTION_IMAGE_REINSTALL } from "./views/image-detail.ts";
@@ -27,6 +31,8 @@ import { INSTANCE_ACTIONS } from "./views/instances.ts";
 import { LOGIN_CALLBACK } from "./views/keys.ts";
 import { OPERATION_ACTIONS } from "./views/operation-card.ts";
 import { REINSTALL_ACTIONS, REINSTALL_CALLBACK, REJECT_CALLBACK } from "./views/reinstall-modal.ts";
+
+const SLACK_ENDPOINT = "/slack/events";
 
 export interface WebClientPolicy {
   /** Retries on 5xx and network errors; Slack's client would otherwise retry for ~30 minutes. */
@@ -44,10 +50,21 @@ export interface SlackBotOptions {
   drainTimeoutMs?: number;
 }
 
+export interface ListenPorts {
+  port: number;
+  /** Where the /metrics server listens when METRICS_PORT is set; config.metricsPort when omitted (tests pass 0). */
+  metricsPort?: number | undefined;
+}
+
 export interface SlackBot {
   readonly app: App;
-  /** Connects (auth.test), listens, and resolves with the port health and Slack requests are served on. */
-  start(port: number): Promise<{ port: number }>;
+  /**
+   * Connects (auth.test), listens, starts the operations engine, and resolves with the ports
+   * health, metrics and Slack requests are served on. In Socket Mode health is served first, and
+   * start resolves once the socket has connected or its first attempt failed in a way the client
+   * retries (/readyz says why until then).
+   */
+  start(ports: ListenPorts): Promise<{ port: number; metricsPort: number }>;
   /** Stops taking requests, lets in-flight work finish (bounded), then stops the receiver. */
   stop(): Promise<void>;
 }
@@ -64,29 +81,53 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     timeout: policy.timeoutMs,
   };
   let stopping = false;
-  const routes = operationalRoutes({ store: services.store, metrics: services.metrics, isStopping: () => stopping });
-  let healthServer: Server | undefined;
+  const socketStatus: SocketModeStatus | undefined =
+    config.slack.mode === "socket" ? createSocketModeStatus(logger) : undefined;
+  const health = healthRoutes({
+    store: services.store,
+    isStopping: () => stopping,
+    ...(socketStatus ? { slackNotReady: socketStatus.notReadyReason } : {}),
+  });
+  const metrics = metricsRoute(services.metrics);
+  // METRICS_PORT moves /metrics to a server of its own, off the port Slack (and the world) can reach.
+  const ownMetricsServer = config.metricsPort !== undefined;
+  const withMetrics = (routes: Route[]) => (ownMetricsServer ? routes : [...routes, metrics]);
+  const servers: Server[] = [];
 
   const receiver =
     config.slack.mode === "socket"
       ? new SocketModeReceiver({
           appToken: config.slack.appToken ?? "",
-          logger,
+          logger: socketStatus?.logger ?? logger,
           logLevel,
-          installerOptions: { clientOptions },
+          // Its own copy: the Socket Mode client may write into the options it is given (fetch, retryConfig).
+          installerOptions: { clientOptions: { ...clientOptions } },
         })
-      : new HTTPReceiver({
-          signingSecret: config.slack.signingSecret ?? "",
-          endpoints: "/slack/events",
-          customRoutes: routes,
-          logger,
-          logLevel,
-          processBeforeResponse: false,
-        });
+      : undefined;
+  if (receiver && socketStatus) socketStatus.watch(receiver.client as unknown as EventEmitter);
+  // In HTTP mode health (and metrics, unless METRICS_PORT) share the Slack receiver's server.
+  const httpReceiver = receiver
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? "",
+        endpoints: SLACK_ENDPOINT,
+        customRoutes: withMetrics(health),
+        logger,
+        logLevel,
+        processBeforeResponse: false,
+      });
+  if (httpReceiver) {
+    httpReceiver.requestListener = guardSlackEndpoint(httpReceiver.requestListener, {
+      signingSecret: config.slack.signingSecret ?? "",
+      endpoint: SLACK_ENDPOINT,
+      deliveries: services.store.deliveries,
+      logger: services.logger,
+    });
+  }
 
   const app = new App({
     token: config.slack.botToken,
-    receiver,
+    receiver: receiver ?? httpReceiver,
     logger,
     logLevel,
     clientOptions,
@@ -100,19 +141,38 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     await services.announcer.hear(event);
   });
 
+  const listen = async (routes: Route[], port: number) => {
+    const server = await serveRoutes(routes, port);
+    servers.push(server);
+    return server;
+  };
+
   return {
     app,
-    async start(port) {
-      await app.init();
-      if (receiver instanceof HTTPReceiver) {
-        const server = (await app.start(port)) as unknown as Server;
+    async start({ port, metricsPort = config.metricsPort }) {
+      try {
+        const metricsServer =
+          ownMetricsServer && metricsPort !== undefined ? await listen([metrics], metricsPort) : undefined;
+        const healthServer = receiver ? await listen(withMetrics(health), port) : undefined;
+        try {
+          await app.init();
+        } catch (error) {
+          throw isSlackClientError(error) ? new SlackConnectError("SLACK_BOT_TOKEN", "auth.test", error) : error;
+        }
+        let slackServer: Server;
+        if (receiver && healthServer && socketStatus) {
+          await connectSocket(app, socketStatus, services.logger);
+          slackServer = healthServer;
+        } else {
+          slackServer = (await app.start(port)) as unknown as Server;
+        }
         services.operations.start();
-        return { port: portOf(server) };
+        const slackPort = portOf(slackServer);
+        return { port: slackPort, metricsPort: metricsServer ? portOf(metricsServer) : slackPort };
+      } catch (error) {
+        await Promise.all(servers.splice(0).map(closeServer));
+        throw error;
       }
-      await app.start();
-      healthServer = await serveRoutes(routes, port);
-      services.operations.start();
-      return { port: portOf(healthServer) };
     },
     async stop() {
       stopping = true;
@@ -122,12 +182,33 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       const drained = await services.inFlight.drain(options.drainTimeoutMs ?? 20_000);
       if (!drained) services.logger.warn({ inFlight: services.inFlight.count }, "stopping with work still in flight");
       await app.stop();
-      if (healthServer) {
-        healthServer.closeAllConnections();
-        await new Promise<void>((resolve) => healthServer?.close(() => resolve()));
-      }
+      await Promise.all(servers.splice(0).map(closeServer));
     },
   };
+}
+
+/**
+ * Starts the Socket Mode client. A rejected app token fails the start, naming SLACK_APP_TOKEN;
+ * a failure the client retries (no URL from Slack, a dropped connection) leaves the bot running
+ * and not ready, with the reason on /readyz, while the client keeps trying.
+ */
+async function connectSocket(app: App, status: SocketModeStatus, logger: BotServices["logger"]): Promise<void> {
+  const connected = (app.start() as Promise<unknown>).then(
+    () => "connected" as const,
+    (error: unknown) => {
+      throw isSlackClientError(error)
+        ? new SlackConnectError("SLACK_APP_TOKEN", "apps.connections.open", error)
+        : error;
+    },
+  );
+  const outcome = await Promise.race([connected, status.firstOutcome.then(() => "retrying" as const)]);
+  if (outcome === "retrying") {
+    logger.warn(
+      { reason: status.notReadyReason() },
+      "Socket Mode is not connected yet; /readyz answers 503 until it is",
+    );
+    connected.catch((error: unknown) => logger.error({ err: error }, "Socket Mode gave up connecting"));
+  }
 }
 
 /** Every listener, each in the frame of its surface (surfaces.ts). */

@@ -13,6 +13,7 @@ import {
 import { NotLinkedError } from "../domain/accounts.ts";
 import { CredentialDecryptError } from "../store/errors.ts";
 import type { Messages } from "./i18n/messages.ts";
+import { retCodeWords } from "./i18n/retcode-words.ts";
 import { escapeMrkdwn, truncate } from "./views/text.ts";
 
 /**
@@ -34,15 +35,16 @@ export function describeError(m: Messages, error: unknown, reference: string = n
   return { text: m.errors.generic(reference), kind: "bug" };
 }
 
+/** CompShare's own trouble (timeout, gateway, unavailable, throttled, internal), not the user's input. */
+const UPSTREAM_RETCODES: ReadonlySet<number> = new Set([110, 130, 150, 153, 8433]);
+
 export function describeCompShareError(m: Messages, error: CompShareError): ErrorReply {
   const footnote = supportLine(m, error);
   const withFootnote = (text: string, kind: ErrorReply["kind"]): ErrorReply =>
     footnote ? { text, footnote, kind } : { text, kind };
   if (error instanceof CompShareApiError) {
-    if (error.isInstanceOperationInProgress) return withFootnote(m.errors.operationInProgress, "user");
-    const known = m.errors.retCodes[error.retCode];
-    const text = known ?? m.errors.api(escapeMrkdwn(truncate(error.apiMessage || `RetCode ${error.retCode}`, 500)));
-    const kind = error.retCode === 150 || error.retCode === 153 || error.retCode === 8433 ? "upstream" : "user";
+    const text = retCodeWords(m, error.retCode, error.apiMessage);
+    const kind = UPSTREAM_RETCODES.has(error.retCode) ? "upstream" : "user";
     return withFootnote(text, kind);
   }
   if (error instanceof CompShareOutcomeUnknownError) return withFootnote(m.errors.outcomeUnknown, "upstream");

@@ -5,6 +5,7 @@ import type { OperationsEngine } from "../domain/operations/index.ts";
 import type { Logger, SecretScrubber } from "../log.ts";
 import type { Store } from "../store/types.ts";
 import type { ReinstallKit } from "./flows/reinstall-kit.ts";
+import type { FormSeal } from "./form-seal.ts";
 import type { LocaleResolver } from "./i18n/locale-resolver.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { Metrics } from "./metrics.ts";
@@ -31,6 +32,8 @@ export interface BotServices {
   readonly announcer: OperationAnnouncer;
   /** Posts and edits cards: no retries of its own, 429s rejected, so a card is posted once (card-delivery.ts). */
   readonly cardClient: webApi.WebClient;
+  /** Binds the image-update form's private_metadata to the user it was opened for. */
+  readonly updateFormSeal: FormSeal;
   /** The reinstall flow's caches (approver groups, image picker). */
   readonly reinstall: ReinstallKit;
   /** Where replies to slash commands and message clicks go (their response_url). */

@@ -336,6 +336,26 @@ FROM approval_requests;
 DROP TABLE approval_requests;
 `,
   }),
+  Object.freeze({
+    version: 3,
+    name: "2026-12-slack-deliveries",
+    sqlite: `
+CREATE TABLE slack_deliveries (
+  delivery_key TEXT PRIMARY KEY,
+  claimed_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX slack_deliveries_expires ON slack_deliveries (expires_at);
+`,
+    postgres: `
+CREATE TABLE slack_deliveries (
+  delivery_key text PRIMARY KEY,
+  claimed_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX slack_deliveries_expires ON slack_deliveries (expires_at);
+`,
+  }),
 ]);
 
 /** The bookkeeping table itself is not a migration: it must exist before any can be recorded. */

@@ -2,6 +2,7 @@ import type { Logger } from "../log.ts";
 import { createAuditLog } from "./audit-log.ts";
 import type { CredentialCipher } from "./credential-cipher.ts";
 import { createCredentialStore } from "./credential-repository.ts";
+import { createDeliveryLedger } from "./delivery-ledger.ts";
 import { StoreConfigError } from "./errors.ts";
 import { checkMigrated } from "./migrate.ts";
 import { createOperationStore } from "./operation-repository.ts";
@@ -23,6 +24,7 @@ export function createSqlStore(db: SqlDriver, deps: SqlStoreDeps): Store {
     credentials: createCredentialStore(db, { cipher: deps.cipher, now, logger: deps.logger }),
     operations: createOperationStore(db, { now }),
     audit: createAuditLog(db, { now }),
+    deliveries: createDeliveryLedger(db, { now }),
     async ready() {
       if (closed) return { ok: false, reason: "the store is closed" };
       try {

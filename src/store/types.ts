@@ -147,11 +147,22 @@ export interface AuditLog {
   query(filter: AuditFilter): Promise<AuditEntry[]>;
 }
 
+/** Slack deliveries already taken (DESIGN §6: each delivery handled once, on any replica). */
+export interface DeliveryLedger {
+  /** True for the first claim of `key` (or the first after its claim expired); false for a repeat. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Gives a key back, so the same delivery may run again (a form answered with field errors did nothing). */
+  release(key: string): Promise<void>;
+  /** Deletes expired claims; returns how many. */
+  prune(): Promise<number>;
+}
+
 export interface Store {
   readonly driver: "sqlite" | "postgres";
   readonly credentials: CredentialStore;
   readonly operations: OperationStore;
   readonly audit: AuditLog;
+  readonly deliveries: DeliveryLedger;
   /** Reachable and every known migration applied; for /readyz. */
   ready(): Promise<Readiness>;
   close(): Promise<void>;

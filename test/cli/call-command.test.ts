@@ -38,7 +38,7 @@ describe("compshare-bot call", () => {
     expect(body.TotalCount).toBeGreaterThanOrEqual(150);
     expect(body.ImageSet).toHaveLength(100);
     expect(b.err()).toMatch(/request id [0-9a-f-]{36}/);
-    expect(sim.requests.at(-1)?.params).toMatchObject({ Region: "cn-wlcb", Zone: "cn-wlcb-01", Limit: "100" });
+    expect(sim.requests.at(-1)?.params).toMatchObject({ Region: "cn-wlcb", Limit: "100" });
   });
 
   it("passes values through as given, arrays included", async () => {
@@ -80,5 +80,8 @@ describe("compshare-bot call", () => {
       problem: expect.stringContaining("set by the command"),
     });
     expect(parseCallArgs(["X", "Tags.0=a=b", "Name="])).toEqual({ action: "X", params: { "Tags.0": "a=b", Name: "" } });
+    expect(parseCallArgs(["X", "Tags.0=a", "Limit=5", "Tags.0=b"])).toEqual({
+      problem: "Tags.0 is given more than once.",
+    });
   });
 });

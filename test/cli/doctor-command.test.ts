@@ -25,7 +25,7 @@ const baseEnv = () => ({
 
 it("passes every check when configuration, store, Slack and CompShare are fine", async () => {
   const c = capture();
-  expect(await runDoctorCommand(c.io, baseEnv())).toBe(0);
+  expect(await runDoctorCommand([], c.io, baseEnv())).toBe(0);
   expect(c.text()).toMatch(/ok {2}\s*configuration/);
   expect(c.text()).toMatch(/ok {2}\s*store\s+sqlite reachable, migrations applied/);
   expect(c.text()).toMatch(/ok {2}\s*slack\s+bot token works/);
@@ -38,6 +38,7 @@ it("says what to fix when Slack rejects the token and CompShare cannot be reache
   world.slack.fail("auth.test", { kind: "error", error: "invalid_auth" });
   const c = capture();
   const code = await runDoctorCommand(
+    [],
     c.io,
     { ...baseEnv(), COMPSHARE_API_URL: "http://127.0.0.1:1" },
     { timeoutMs: 2000 },
@@ -50,6 +51,6 @@ it("says what to fix when Slack rejects the token and CompShare cannot be reache
 
 it("lists configuration problems first", async () => {
   const c = capture();
-  expect(await runDoctorCommand(c.io, {})).toBe(1);
+  expect(await runDoctorCommand([], c.io, {})).toBe(1);
   expect(c.text()).toContain("SLACK_BOT_TOKEN: is not set");
 });

@@ -114,6 +114,19 @@ describe("every action against the simulator", () => {
     expect(one.UHostSet.map((i) => i.UHostId)).toEqual([id]);
   });
 
+  it("DescribeCompShareInstance: the password and SSH command the API returns never leave the parse step", async () => {
+    const raw = await demo.call("DescribeCompShareInstance", { Limit: 100 });
+    expect(JSON.stringify(raw.body)).toContain('"Password"');
+    const page = await demo.describeInstances({ Limit: 100 });
+    expect(page.UHostSet.length).toBeGreaterThan(1);
+    for (const instance of page.UHostSet) {
+      expect(instance).not.toHaveProperty("Password");
+      expect(instance).not.toHaveProperty("SshLoginCommand");
+    }
+    const parsed = JSON.stringify(page);
+    for (const secret of sim.state.instanceSecrets()) expect(parsed).not.toContain(secret);
+  });
+
   it("UpdateCompShareImage changes the fields it sends, SDK-unknown ones included", async () => {
     const image = await ownAvailableImage();
     await demo.updateImage({
@@ -133,9 +146,11 @@ describe("every action against the simulator", () => {
       Visibility: 1,
       Price: 2.5,
       VersionName: "v9",
-      SupportedGpuTypes: ["4090", "A100"],
       AutoStart: true,
     });
+    // Sent and kept, but not answered: it is in neither SDK's image model.
+    expect(after).not.toHaveProperty("SupportedGpuTypes");
+    expect(sim.state.getImage(image.CompShareImageId)?.SupportedGpuTypes).toEqual(["4090", "A100"]);
   });
 
   it("ReinstallCompShareInstance reinstalls, then the operation lock answers InstanceOperationInProgress", async () => {
@@ -162,7 +177,7 @@ describe("every action against the simulator", () => {
     const { body, requestId } = await demo.call(READ, { Limit: 1 });
     expect(body).toMatchObject({ Action: `${READ}Response`, RetCode: 0 });
     expect(requestId).toBeDefined();
-    expect(recorded(READ)[0]?.params).toMatchObject({ Limit: "1", Region: "cn-wlcb", Zone: "cn-wlcb-01" });
+    expect(recorded(READ)[0]?.params).toMatchObject({ Limit: "1", Region: "cn-wlcb" });
   });
 
   it("a wrong private key is RetCode 171, a credential error, sent once", async () => {
@@ -235,8 +250,10 @@ describe("faults on writes: never retried", () => {
   }
 
   it.each([
+    [{ kind: "http", status: 500 }, "outcome_unknown", "http"],
     [{ kind: "http", status: 502 }, "outcome_unknown", "http"],
-    [{ kind: "http", status: 503 }, "http", undefined],
+    [{ kind: "http", status: 503 }, "outcome_unknown", "http"],
+    [{ kind: "http", status: 429 }, "outcome_unknown", "http"],
     [{ kind: "retcode", retCode: 153 }, "retcode", undefined],
     [{ kind: "retcode", retCode: 150 }, "retcode", undefined],
     [{ kind: "drop" }, "outcome_unknown", "network"],
@@ -251,6 +268,27 @@ describe("faults on writes: never retried", () => {
       expect(recorded(action)).toHaveLength(1);
     }
     expect(sleeps).toEqual([]);
+  });
+
+  it.each([
+    { kind: "http", status: 500, afterAction: true },
+    { kind: "drop", afterAction: true },
+    { kind: "malformed", afterAction: true },
+  ] as Fault[])("%j after the write took effect: unknown, never failed, and indeed it ran", async (fault) => {
+    const image = await ownAvailableImage();
+    const instance = await stoppedInstance();
+    sim.faults.inject(fault, { actions: [UPDATE, REINSTALL] });
+    const update = await demo
+      .updateImage({ CompShareImageId: image.CompShareImageId, Name: "renamed-anyway" })
+      .catch((e: unknown) => e);
+    const reinstall = await demo
+      .reinstallInstance({ UHostId: instance.UHostId, CompShareImageId: image.CompShareImageId })
+      .catch((e: unknown) => e);
+    for (const error of [update, reinstall]) expect(error).toBeInstanceOf(CompShareOutcomeUnknownError);
+    expect(recorded(UPDATE)).toMatchObject([{ actedRetCode: 0 }]);
+    expect(recorded(REINSTALL)).toMatchObject([{ actedRetCode: 0 }]);
+    expect(sim.state.getImage(image.CompShareImageId)?.Name).toBe("renamed-anyway");
+    expect(sim.state.lastReinstall()?.UHostId).toBe(instance.UHostId);
   });
 
   it("a timeout after sending is an unknown outcome, and indeed the simulator acted on it", async () => {

@@ -55,9 +55,24 @@ describe("flattenParams", () => {
 
   it("drops null and undefined, including inside arrays and objects", () => {
     expect(flattenParams({ A: null, B: undefined, C: [null, "x"], D: { E: undefined, F: "y" } })).toEqual({
-      "C.1": "x",
+      "C.0": "x",
       "D.F": "y",
     });
+  });
+
+  it("closes up an array around null and undefined items instead of leaving an index gap", () => {
+    expect(flattenParams({ Tags: ["a", null, "b", undefined, "c"] })).toEqual({
+      "Tags.0": "a",
+      "Tags.1": "b",
+      "Tags.2": "c",
+    });
+    expect(flattenParams({ Disks: [null, { Size: 1 }, undefined, { Size: 2 }] })).toEqual({
+      "Disks.0.Size": "1",
+      "Disks.1.Size": "2",
+    });
+    expect(flattenParams({ Tags: [null, undefined] })).toEqual({});
+    const signed = stringToSign(flattenParams({ Tags: ["a", null, "b"] }), "pub", "priv");
+    expect(signed).toBe("PublicKeypubTags.0aTags.1bpriv");
   });
 
   it("sorts Tags.10 before Tags.2 when signing", () => {

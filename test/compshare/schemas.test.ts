@@ -127,6 +127,35 @@ describe("response parsing", () => {
     expect(responseEnvelopeSchema.safeParse({ Action: "X" }).success).toBe(false);
   });
 
+  it("reads the SDK model's fields and does without SupportedGpuTypes", () => {
+    const page = imagePageResponseSchema.parse({
+      RetCode: 0,
+      ImageSet: [
+        {
+          CompShareImageId: "compshareImage-a",
+          IsOfficial: "true",
+          Container: "False",
+          FailedReason: null,
+          ImageOwnerAlias: "Community",
+          FavoritesCount: "3",
+          CreatedCount: 12,
+          ImageCharge: false,
+          ImageUseTime: 40,
+          AuthInfo: 1,
+        },
+      ],
+    });
+    expect(page.ImageSet?.[0]).toMatchObject({
+      IsOfficial: true,
+      Container: "False",
+      ImageOwnerAlias: "Community",
+      FavoritesCount: 3,
+      CreatedCount: 12,
+    });
+    expect(page.ImageSet?.[0]?.SupportedGpuTypes).toBeUndefined();
+    expect(page.ImageSet?.[0]?.FailedReason).toBeUndefined();
+  });
+
   it("tolerates numeric strings, nulls, missing optionals and unknown fields", () => {
     const page = imagePageResponseSchema.parse({
       Action: "DescribeCompShareImagesResponse",

@@ -129,6 +129,24 @@ describe("registering keys", () => {
     expect(h.sim.requests.at(-1)?.retCode).toBe(171);
   });
 
+  it("a zone outside the region is flagged on the zone before anything is stored", async () => {
+    const response = await h.send.submitView(ALICE, {
+      callback_id: "login_submit",
+      values: {
+        login_public_key: { value: { value: h.sim.demoAccount.publicKey } },
+        login_private_key: { value: { value: h.sim.demoAccount.privateKey } },
+        login_region: { value: { value: "cn-wlcb" } },
+        login_zone: { value: { value: "cn-sh2-01" } },
+        login_project_id: { value: { value: null } },
+      },
+    });
+    const body = response.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe("errors");
+    expect(Object.keys(body.errors)).toEqual(["login_zone"]);
+    expect(body.errors.login_zone).toContain("does not know this zone");
+    expect(h.sim.requests.at(-1)).toMatchObject({ retCode: 230, params: { Zone: "cn-sh2-01" } });
+  });
+
   it("an unknown public key is flagged on the public key (RetCode 172), in Chinese for a Chinese user", async () => {
     const response = await h.send.submitView(WEI, {
       callback_id: "login_submit",

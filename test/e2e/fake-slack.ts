@@ -89,6 +89,8 @@ export class FakeSlack {
   #tsCounter = 0;
   /** What apps.connections.open hands out, for Socket Mode tests. */
   socketModeUrl: string | undefined;
+  /** Replaces apps.connections.open's whole answer when set (e.g. ok without a URL). */
+  socketModeAnswer: Record<string, unknown> | undefined;
   #waiters: (() => void)[] = [];
 
   private constructor() {
@@ -260,6 +262,7 @@ export class FakeSlack {
           bot_id: FAKE_BOT_ID,
         };
       case "apps.connections.open":
+        if (this.socketModeAnswer) return this.socketModeAnswer;
         return this.socketModeUrl
           ? { ok: true, url: this.socketModeUrl }
           : { ok: false, error: "not_allowed_token_type" };

@@ -22,7 +22,7 @@ export interface Harness {
   sim: Simulator;
   send: SlackSender;
   logs: ReturnType<typeof memoryLogger>;
-  /** Every secret the rig created, for the leak scans. */
+  /** Every secret the rig created (instance passwords included), for the leak scans. */
   secrets: string[];
   dataDir: string;
   baseUrl: string;
@@ -110,7 +110,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     send,
     logs,
-    secrets,
+    // Read at scan time: instances a test added since start have passwords too.
+    get secrets() {
+      return [...secrets, ...sim.state.instanceSecrets()];
+    },
     dataDir,
     baseUrl,
     env,

@@ -122,10 +122,10 @@ describe("bad input in the form", () => {
     ).json() as {
       errors: Record<string, string>;
     };
-    // DescribeCompShareInstance answers for the account's zone only: the other zone's instance is named as unseen there.
-    expect(mixed.errors[REINSTALL_BLOCKS.instance]).toContain(b.UHostId);
-    expect(mixed.errors[REINSTALL_BLOCKS.instance]).not.toContain(a.UHostId);
+    // DescribeCompShareInstance lists the whole region (the client sends it no Zone): both are seen, in two zones.
     expect(mixed.errors[REINSTALL_BLOCKS.instance]).toContain("one zone");
+    expect(mixed.errors[REINSTALL_BLOCKS.instance]).toContain("cn-wlcb-01");
+    expect(mixed.errors[REINSTALL_BLOCKS.instance]).toContain("cn-wlcb-02");
     expect(cardsFor(a.UHostId)).toHaveLength(0);
   });
 });

@@ -198,6 +198,7 @@ describe("asking for a reinstall", () => {
     const body = response.json() as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe("errors");
     expect(body.errors[REINSTALL_BLOCKS.instance]).toContain("Your keys see no instance");
+    expect(body.errors[REINSTALL_BLOCKS.instance]).toMatch(/in region \S+\./);
     expect(body.errors[REINSTALL_BLOCKS.image]).toContain("not among");
   });
 

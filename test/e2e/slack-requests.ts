@@ -201,11 +201,11 @@ export class SlackSender {
       ...fromActor(actor),
       trigger_id: `trigger-${randomUUID()}`,
       view: {
-        id: view.id ?? "V0SUBMIT1",
+        id: view.id ?? `V0${randomUUID().replaceAll("-", "").slice(0, 9).toUpperCase()}`,
         type: "modal",
         callback_id: view.callback_id,
         private_metadata: view.private_metadata ?? "",
-        hash: view.hash ?? "hash",
+        hash: view.hash ?? randomUUID(),
         state: { values: view.values },
       },
       response_urls: [],

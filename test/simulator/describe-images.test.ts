@@ -2,6 +2,40 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
 import { call, imageSet, ZONE } from "./sim-client.ts";
 
+/** The fields of CompShareImage in ucloud-sdk-go services/ucompshare/models.go (and the Python schema). */
+const SDK_IMAGE_FIELDS: string[] = [
+  "AuthInfo",
+  "Author",
+  "AutoStart",
+  "CompShareImageId",
+  "Container",
+  "Cover",
+  "CreateTime",
+  "CreatedCount",
+  "Description",
+  "FailedReason",
+  "FavoritesCount",
+  "GroupId",
+  "ImageCharge",
+  "ImageOwnerAlias",
+  "ImageType",
+  "ImageUseTime",
+  "IsOfficial",
+  "Name",
+  "Owner",
+  "Price",
+  "PubTime",
+  "Readme",
+  "Size",
+  "Softwares",
+  "SourceGpuType",
+  "Status",
+  "Tags",
+  "VersionDesc",
+  "VersionName",
+  "Visibility",
+];
+
 describe("DescribeCompShareImages", () => {
   let sim: Simulator;
   beforeAll(async () => {
@@ -84,41 +118,44 @@ describe("DescribeCompShareImages", () => {
     }
   });
 
-  it("returns the full record, and Readme only when queried by CompShareImageId", async () => {
+  it("answers the SDKs' CompShareImage fields, and Readme only when queried by CompShareImageId", async () => {
     const listed = imageSet(await describeImages({ Limit: 100 }));
     expect(listed.every((i) => !("Readme" in i))).toBe(true);
     const target = sim.state.listPlatformImages()[40];
     const byId = await describeImages({ CompShareImageId: target?.CompShareImageId ?? "" });
     expect(byId.body.TotalCount).toBe(1);
     const [image] = imageSet(byId);
-    expect(image).toEqual(target);
-    for (const field of [
-      "CompShareImageId",
-      "Name",
-      "ImageType",
-      "Author",
-      "Status",
-      "Tags",
-      "Description",
-      "Readme",
-      "Visibility",
-      "Price",
-      "Cover",
-      "Size",
-      "CreateTime",
-      "PubTime",
-      "VersionName",
-      "VersionDesc",
-      "GroupId",
-      "AutoStart",
-      "Softwares",
-      "Owner",
-      "SourceGpuType",
-    ]) {
-      expect(image, field).toHaveProperty(field);
-    }
+    // IsOfficial is answered for custom images only.
+    expect(Object.keys(image ?? {}).sort()).toEqual(SDK_IMAGE_FIELDS.filter((f) => f !== "IsOfficial").sort());
+    expect(image).toMatchObject({ CompShareImageId: target?.CompShareImageId, Readme: target?.Readme });
+    expect(image).toMatchObject({ ImageOwnerAlias: "Official", Container: "False", ImageCharge: false });
     expect(typeof image?.Size).toBe("number");
     expect(typeof image?.Price).toBe("number");
+    expect(typeof image?.FavoritesCount).toBe("number");
+  });
+
+  it("never answers SupportedGpuTypes, which is an Update parameter and in neither SDK's model", async () => {
+    const own = sim.state.listCustomImages(sim.demoAccount.accountId);
+    const withTypes = own.find((i) => i.SupportedGpuTypes.length > 0);
+    expect(withTypes).toBeDefined();
+    for (const action of ["DescribeCompShareCustomImages", "DescribeCompShareSharingImages"]) {
+      const reply = await call(sim, sim.demoAccount, action, { Zone: ZONE, Limit: 100 });
+      for (const answered of imageSet(reply)) {
+        expect(answered, action).not.toHaveProperty("SupportedGpuTypes");
+        expect(
+          Object.keys(answered).every((field) => SDK_IMAGE_FIELDS.includes(field)),
+          action,
+        ).toBe(true);
+        expect(answered, action).toHaveProperty("IsOfficial");
+      }
+    }
+    const byId = await call(sim, sim.demoAccount, "DescribeCompShareCustomImages", {
+      Zone: ZONE,
+      CompShareImageId: withTypes?.CompShareImageId ?? "",
+    });
+    expect(imageSet(byId)[0]).not.toHaveProperty("SupportedGpuTypes");
+    const failed = imageSet(await call(sim, sim.demoAccount, "DescribeCompShareCustomImages", { Zone: ZONE }));
+    expect(failed.find((i) => i.Status === "UnAvailable")?.FailedReason).toMatch(/failed/);
   });
 
   it("does not find a custom image by id among platform images", async () => {

@@ -26,6 +26,17 @@ describe("simulator fault injection", () => {
     expect(sim.requests.at(-1)).toMatchObject({ httpStatus: status, retCode: undefined, fault: "http" });
   });
 
+  it("answers HTTP 500 with a text body, after running the action when asked to", async () => {
+    sim.faults.inject({ kind: "http", status: 500, afterAction: true }, { times: 1 });
+    const response = await rawPost();
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("Internal Server Error");
+    expect(sim.requests.at(-1)).toMatchObject({ httpStatus: 500, fault: "http", actedRetCode: 0 });
+    sim.faults.inject({ kind: "http", status: 500 }, { times: 1 });
+    await rawPost();
+    expect(sim.requests.at(-1)).not.toHaveProperty("actedRetCode");
+  });
+
   it("answers HTTP 502 with a text body", async () => {
     sim.faults.inject({ kind: "http", status: 502 });
     const response = await rawPost();

@@ -51,6 +51,11 @@ describe("simulator instances", () => {
         expect(first, field).toHaveProperty(field);
       }
       expect(typeof first?.GPU).toBe("number");
+      // As the real API: the root password in Base64, and the SSH command beside it.
+      expect(Buffer.from(String(first?.Password), "base64").toString("base64")).toBe(first?.Password);
+      expect(String(first?.Password).length).toBeGreaterThanOrEqual(16);
+      expect(first?.SshLoginCommand).toMatch(/^ssh -p \d+ root@[\d.]+$/);
+      expect(sim.state.instanceSecrets()).toContain(first?.Password);
       const theirs = await call(sim, sim.otherAccount, "DescribeCompShareInstance", { Limit: 100 });
       const theirIds = (theirs.body.UHostSet as InstanceRecord[]).map((i) => i.UHostId);
       expect(theirIds.some((id) => expected.some((e) => e.UHostId === id))).toBe(false);

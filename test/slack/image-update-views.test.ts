@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { CompShareImage } from "../../src/compshare/schemas.ts";
 import type { Locale } from "../../src/config.ts";
 import { type FieldChange, formContentOf, snapshotOf } from "../../src/domain/image-changes.ts";
+import { createFormSeal } from "../../src/slack/form-seal.ts";
 import { messagesFor } from "../../src/slack/i18n/messages.ts";
 import { decodeUpdateMetadata, encodeUpdateMetadata } from "../../src/slack/views/image-update-metadata.ts";
 import {
@@ -83,13 +85,17 @@ function expectFits(view: unknown) {
   }
 }
 
+const SEAL = createFormSeal([randomBytes(32)], "image-update form");
+
 describe.each(contexts)("update views in $locale (sandbox: $sandbox)", (ctx) => {
   it("the picker fits", () => {
     expectFits(imagePickerModal(ctx));
   });
 
   it.each(images)("the form fits for %s", (_what, of) => {
-    const view = imageUpdateModal(ctx, of, formContentOf(of));
+    const view = imageUpdateModal(ctx, of, formContentOf(of), (metadata) =>
+      SEAL.seal({ teamId: "T0FAKE001", userId: "U0ALICE01" }, metadata),
+    );
     expectFits(view);
     expect(view.private_metadata?.length).toBeLessThanOrEqual(3000);
   });

@@ -116,6 +116,30 @@ describe("parseCommand", () => {
     expect(parseCommand("stop uhost-a uhost-b")).toMatchObject({ kind: "invalid", reason: { kind: "unexpectedArgs" } });
   });
 
+  it("refuses ids longer than the modals can carry, before any modal opens", () => {
+    const longInstance = `uhost-${"a".repeat(3000)}`;
+    const longImage = `compshareImage-${"a".repeat(3000)}`;
+    expect(parseCommand(`reinstall ${longInstance}`)).toEqual({ kind: "invalid", reason: { kind: "badInstanceId" } });
+    expect(parseCommand(`reinstall uhost-a ${longImage}`)).toEqual({ kind: "invalid", reason: { kind: "badImageId" } });
+    expect(parseCommand(`update ${longImage}`)).toEqual({ kind: "invalid", reason: { kind: "badImageId" } });
+    expect(parseCommand(`image ${longImage}`)).toEqual({ kind: "invalid", reason: { kind: "badImageId" } });
+    const longest = `uhost-${"a".repeat(64 - "uhost-".length)}`;
+    expect(parseCommand(`reinstall ${longest}`)).toEqual({ kind: "reinstall", instanceIds: [longest] });
+    expect(parseCommand(`reinstall ${longest}a`)).toEqual({ kind: "invalid", reason: { kind: "badInstanceId" } });
+    for (const op of ["stop", "start", "reboot"]) {
+      expect(parseCommand(`${op} ${longest}`)).toEqual({ kind: "instanceOp", op, instanceId: longest });
+      expect(parseCommand(`${op} ${longest}a`)).toEqual({ kind: "invalid", reason: { kind: "badInstanceId" } });
+    }
+  });
+
+  it("refuses control characters anywhere in the text", () => {
+    for (const char of ["\u0000", "\u0001", "\u001b", "\u007f", "\u0085"]) {
+      expect(parseCommand(`images py${char}torch`)).toEqual({ kind: "invalid", reason: { kind: "controlCharacters" } });
+    }
+    expect(parseCommand("images\tpytorch")).toEqual({ kind: "images", filters: { name: "pytorch" } });
+    expect(parseCommand("stop uhost-a\u0000")).toEqual({ kind: "invalid", reason: { kind: "controlCharacters" } });
+  });
+
   it("names an unknown subcommand, shortened", () => {
     expect(parseCommand("deploy everything")).toEqual({
       kind: "invalid",

@@ -271,7 +271,7 @@ describe("request form", () => {
       gpu: HOSTILE,
       state: "Running",
     })),
-    [{ kind: "missing", id: "uhost-m", zone: "cn-wlcb-01" }],
+    [{ kind: "missing", id: "uhost-m", region: "cn-wlcb" }],
     [{ kind: "unchecked", id: "uhost-u" }],
   ];
 
@@ -390,9 +390,9 @@ describe("instances", () => {
   it("lists a page of hostile instances with buttons as their state allows, within Slack's limits", () => {
     for (const ctx of contexts) {
       for (const page of [
-        { instances, offset: 0, total: 35, zone: "cn-wlcb-01" },
-        { instances, offset: 20, total: 35, zone: "cn-wlcb-01" },
-        { instances: [], offset: 0, total: 0, zone: HOSTILE },
+        { instances, offset: 0, total: 35, region: "cn-wlcb" },
+        { instances, offset: 20, total: 35, region: "cn-wlcb" },
+        { instances: [], offset: 0, total: 0, region: HOSTILE },
       ]) {
         const list = instanceListMessage(ctx, page);
         expect(checkBlockKit(list, "message")).toEqual([]);
@@ -400,7 +400,7 @@ describe("instances", () => {
       }
     }
     const en = JSON.stringify(
-      instanceListMessage(contexts[0] as ViewContext, { instances, offset: 0, total: 35, zone: "z" }),
+      instanceListMessage(contexts[0] as ViewContext, { instances, offset: 0, total: 35, region: "r" }),
     );
     expect(en).toContain("instance_op_stop");
     expect(en).toContain("instance_op_start");
@@ -410,7 +410,7 @@ describe("instances", () => {
       instances: [{ UHostId: "uhost-r", State: "Running" }],
       offset: 0,
       total: 1,
-      zone: "z",
+      region: "r",
     });
     const ids = [...JSON.stringify(running).matchAll(/"action_id":"([a-z_]+)"/g)].map((found) => found[1]);
     expect(ids).toEqual(["instance_op_stop", "instance_op_reboot", "instance_reinstall"]);
@@ -418,7 +418,7 @@ describe("instances", () => {
       instances: [{ UHostId: "uhost-s", State: "Stopping" }],
       offset: 0,
       total: 1,
-      zone: "z",
+      region: "r",
     });
     expect(moving.blocks.some((b) => b.type === "actions")).toBe(false);
   });

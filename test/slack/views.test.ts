@@ -11,7 +11,7 @@ import {
 import type { CompShareImage } from "../../src/compshare/schemas.ts";
 import type { Locale } from "../../src/config.ts";
 import { NotLinkedError } from "../../src/domain/accounts.ts";
-import type { InvalidReason } from "../../src/slack/commands/parse.ts";
+import { type InvalidReason, parseCommand } from "../../src/slack/commands/parse.ts";
 import { describeError } from "../../src/slack/error-reply.ts";
 import { messagesFor } from "../../src/slack/i18n/messages.ts";
 import { helpMessage, noticeMessage, usageMessage } from "../../src/slack/views/help.ts";
@@ -85,12 +85,43 @@ function renderedMrkdwn(payload: unknown): string[] {
   return out;
 }
 
+/** Broadcasts, mentions, group mentions and links, which Slack forms from `<…>` even inside code spans. */
+const RAW_MARKUP = /<!channel>|<!here>|<!everyone>|<@U|<!subteam\^|<https:\/\/evil/;
+
 function expectNoRawMarkup(payload: unknown) {
   for (const text of renderedMrkdwn(payload)) {
-    expect(text).not.toContain("<!channel>");
-    expect(text).not.toContain("<https://evil.example");
+    expect(text).not.toMatch(RAW_MARKUP);
+    // Every & left is one of the escapes; a bare one could start an entity of the user's choosing.
+    expect(text.replaceAll(/&(amp|lt|gt);/g, "")).not.toContain("&");
   }
 }
+
+/** Command texts that try to smuggle markup into each reply the parser can lead to. */
+const HOSTILE_COMMANDS = [
+  "<!channel>",
+  "<!here> please",
+  "<@U0BOB0001>",
+  "<!subteam^S0LEADS01|leads>",
+  "&lt;!channel&gt; & <https://evil.example|click>",
+  "images --<!here>",
+  "images --`<!channel>`=x",
+  "images --tag",
+  "images --type <!channel>",
+  `images ${"<!channel>".repeat(10)}`,
+  "image",
+  "image <!channel>",
+  `image compshareImage-${"a".repeat(3000)}`,
+  "update <@U0BOB0001>",
+  `reinstall uhost-${"a".repeat(3000)}`,
+  "reinstall uhost-a compshareImage-b <!here>",
+  "whoami <!channel>",
+  'images "<!channel>',
+  "images \u0001<!channel>",
+  "stop <!channel>",
+  "reboot",
+  `start uhost-${"a".repeat(3000)}`,
+  `reinstall ${Array.from({ length: 21 }, (_, i) => `uhost-a${i}`).join(" ")}`,
+];
 
 describe.each(contexts)("views in $locale (sandbox: $sandbox)", (ctx) => {
   it("help and every usage message fit", () => {
@@ -106,8 +137,39 @@ describe.each(contexts)("views in $locale (sandbox: $sandbox)", (ctx) => {
       { kind: "tooLong", what: "name", max: 64 },
       { kind: "unexpectedArgs", command: "login" },
       { kind: "unbalancedQuote" },
+      { kind: "missingInstanceId", command: "stop" },
+      { kind: "tooManyInstances", max: 20 },
+      { kind: "controlCharacters" },
     ];
     for (const reason of reasons) expectFits(usageMessage(ctx, reason), "message");
+  });
+
+  it("every reply the parser leads to escapes what the user typed", () => {
+    const seen = new Set<string>();
+    for (const text of HOSTILE_COMMANDS) {
+      const parsed = parseCommand(text);
+      if (parsed.kind !== "invalid") continue;
+      seen.add(parsed.reason.kind);
+      const reply = usageMessage(ctx, parsed.reason);
+      expectFits(reply, "message");
+      expectNoRawMarkup(reply);
+    }
+    const everyReason = {
+      unknownSubcommand: true,
+      missingImageId: true,
+      badImageId: true,
+      badInstanceId: true,
+      unknownFlag: true,
+      missingFlagValue: true,
+      badType: true,
+      tooLong: true,
+      unexpectedArgs: true,
+      unbalancedQuote: true,
+      missingInstanceId: true,
+      tooManyInstances: true,
+      controlCharacters: true,
+    } satisfies Record<InvalidReason["kind"], true>;
+    expect([...seen].sort()).toEqual(Object.keys(everyReason).sort());
   });
 
   it("key views fit and never hold a private key", () => {

@@ -1,6 +1,9 @@
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import { MAX_TARGETS } from "../../domain/operations/index.ts";
 import { INSTANCE_COMMANDS, type InstanceCommandKind } from "../instance-commands.ts";
+import { LIMITS } from "../views/blocks.ts";
+import { INSTANCE_ID_MAX } from "../views/reinstall-modal.ts";
 
 /**
  * The /compshare grammar, as a pure function from the command text to what the user asked for.
@@ -43,7 +46,8 @@ export type InvalidReason =
   | { kind: "unexpectedArgs"; command: string }
   | { kind: "unbalancedQuote" }
   | { kind: "missingInstanceId"; command: string }
-  | { kind: "tooManyInstances"; max: number };
+  | { kind: "tooManyInstances"; max: number }
+  | { kind: "controlCharacters" };
 
 export type ParsedCommand =
   | { kind: "help" }
@@ -108,7 +112,21 @@ const TYPE_VALUES: Record<string, ImageTypeFilter> = {
   应用镜像: "App",
 };
 
+/**
+ * Ids are checked for length as well as shape: the modals carry them in fields Slack caps
+ * (an instance id input's max_length, an image option's 75-character value), and a long one
+ * would make Slack refuse the modal instead of the bot explaining.
+ */
+export function isInstanceId(text: string): boolean {
+  return text.length <= INSTANCE_ID_MAX && INSTANCE_ID_PATTERN.test(text);
+}
+
+export function isImageId(text: string): boolean {
+  return text.length <= LIMITS.optionValue && IMAGE_ID_PATTERN.test(text);
+}
+
 export function parseCommand(text: string): ParsedCommand {
+  if (hasControlCharacters(text)) return invalid({ kind: "controlCharacters" });
   const tokens = tokenize(text);
   if (tokens === undefined) return invalid({ kind: "unbalancedQuote" });
   const [first, ...rest] = tokens;
@@ -131,15 +149,13 @@ export function parseCommand(text: string): ParsedCommand {
       if (rest.length === 0) return invalid({ kind: "missingImageId" });
       const [id, ...extra] = rest;
       if (extra.length > 0) return invalid({ kind: "unexpectedArgs", command: "image <id>" });
-      return id !== undefined && IMAGE_ID_PATTERN.test(id)
-        ? { kind: "image", imageId: id }
-        : invalid({ kind: "badImageId" });
+      return id !== undefined && isImageId(id) ? { kind: "image", imageId: id } : invalid({ kind: "badImageId" });
     }
     case "update": {
       const [id, ...extra] = rest;
       if (extra.length > 0) return invalid({ kind: "unexpectedArgs", command: "update [image-id]" });
       if (id === undefined) return { kind: "update" };
-      return IMAGE_ID_PATTERN.test(id) ? { kind: "update", imageId: id } : invalid({ kind: "badImageId" });
+      return isImageId(id) ? { kind: "update", imageId: id } : invalid({ kind: "badImageId" });
     }
     case "reinstall":
       return parseReinstall(rest);
@@ -187,17 +203,14 @@ function parseImages(args: string[]): ParsedCommand {
   return { kind: "images", filters };
 }
 
-/** Ids longer than this are not CompShare's; refusing them keeps them out of modals' initial values. */
-const ID_MAX = 64;
-
 function parseReinstall(args: string[]): ParsedCommand {
   const instanceIds: string[] = [];
   let imageId: string | undefined;
   for (const arg of args) {
-    if (arg.length <= ID_MAX && INSTANCE_ID_PATTERN.test(arg)) {
+    if (isInstanceId(arg)) {
       if (!instanceIds.includes(arg)) instanceIds.push(arg);
-    } else if (arg.length <= ID_MAX && IMAGE_ID_PATTERN.test(arg) && imageId === undefined) imageId = arg;
-    else if (arg.length <= ID_MAX && IMAGE_ID_PATTERN.test(arg))
+    } else if (isImageId(arg) && imageId === undefined) imageId = arg;
+    else if (isImageId(arg))
       return invalid({ kind: "unexpectedArgs", command: "reinstall [instance-id …] [image-id]" });
     else return invalid({ kind: arg.toLowerCase().startsWith("uhost") ? "badInstanceId" : "badImageId" });
   }
@@ -209,7 +222,7 @@ function parseInstanceOp(op: InstanceCommandKind, args: string[]): ParsedCommand
   const [id, ...extra] = args;
   if (id === undefined) return invalid({ kind: "missingInstanceId", command: op });
   if (extra.length > 0) return invalid({ kind: "unexpectedArgs", command: `${op} <instance-id>` });
-  if (id.length > ID_MAX || !INSTANCE_ID_PATTERN.test(id)) return invalid({ kind: "badInstanceId" });
+  if (!isInstanceId(id)) return invalid({ kind: "badInstanceId" });
   return { kind: "instanceOp", op, instanceId: id };
 }
 

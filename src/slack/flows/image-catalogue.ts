@@ -1,7 +1,9 @@
 import type { CompShareClient } from "../../compshare/client.ts";
+import { type CompShareImage, MAX_PAGE_LIMIT } from "../../compshare/schemas.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import { type ImageSource, listAllImages } from "../../domain/image-search.ts";
 import { LoadingCache } from "../../loading-cache.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import { LIMITS, type OptionObject, option } from "../views/blocks.ts";
 import { listTitle } from "../views/image-list.ts";
 import { truncate } from "../views/text.ts";
@@ -27,51 +29,113 @@ export interface ImageCatalogue {
   peek(teamId: string, userId: string): readonly PickerImage[] | undefined;
   /** The user's images, from the cache or (shared by concurrent callers) freshly listed. */
   load(teamId: string, userId: string, client: CompShareClient): Promise<readonly PickerImage[]>;
+  /**
+   * Platform images whose name holds `typed`, asked of CompShare's Name filter: only when the
+   * user's cached platform list was cut at its cap, so typing can reach images past it.
+   */
+  searchBeyondCap(
+    teamId: string,
+    userId: string,
+    typed: string,
+    client: () => Promise<CompShareClient>,
+  ): Promise<PickerImage[]>;
+  /** Users and images held, for tests and the benchmark. */
+  readonly stats: { entries: number; weight: number };
+}
+
+interface PickerListing {
+  images: readonly PickerImage[];
+  /** The platform list has more images than were kept. */
+  platformTruncated: boolean;
 }
 
 const SOURCES: readonly ImageSource[] = ["custom", "shared", "platform"];
-/** Beyond this many per list, a person narrows by typing; the API has no name filter for own and shared images. */
+/** Beyond this many per list, a person narrows by typing: by CompShare's Name filter for platform images. */
 const MAX_IMAGES_PER_LIST = 1000;
+/**
+ * Images held for all users together. `npm run bench -- picker-cache` measures about 21 MB of
+ * heap at this bound, however many users type at once (500 users × 3,000 images unbounded:
+ * 375 MB, beyond the image's 160 MB heap); a user pushed out lists again on their next keystroke.
+ */
+const MAX_CACHED_IMAGES = 100_000;
+/** Name-filter answers, per user and text: a burst of keystrokes often repeats a prefix. */
+const SEARCH_TTL_MS = 30_000;
+const MAX_SEARCHES = 1000;
 
 export function createImageCatalogue(options: {
   clock: () => number;
   ttlMs?: number;
   maxUsers?: number;
+  /** Images held across all users; the least recently used user's list goes first. */
+  maxImages?: number;
 }): ImageCatalogue {
-  const cache = new LoadingCache<readonly PickerImage[]>({
+  const cache = new LoadingCache<PickerListing>({
     clock: options.clock,
     ttlMs: options.ttlMs ?? 120_000,
     maxEntries: options.maxUsers ?? 500,
+    maxWeight: options.maxImages ?? MAX_CACHED_IMAGES,
+    weigh: (listing) => listing.images.length,
+  });
+  const searches = new LoadingCache<PickerImage[]>({
+    clock: options.clock,
+    ttlMs: SEARCH_TTL_MS,
+    maxEntries: MAX_SEARCHES,
+    maxWeight: MAX_SEARCHES * 10,
+    weigh: (images) => Math.max(images.length, 1),
   });
   const keyOf = (teamId: string, userId: string) => `${teamId}/${userId}`;
   return {
-    peek: (teamId, userId) => cache.peek(keyOf(teamId, userId)),
-    load: (teamId, userId, client) => cache.get(keyOf(teamId, userId), () => listPickerImages(client)),
+    peek: (teamId, userId) => cache.peek(keyOf(teamId, userId))?.images,
+    load: async (teamId, userId, client) =>
+      (await cache.get(keyOf(teamId, userId), () => listPickerImages(client))).images,
+    async searchBeyondCap(teamId, userId, typed, client) {
+      const name = typed.trim();
+      // Text with control characters matches no image name and is not worth a call (the shared free-text rule).
+      if (name === "" || hasControlCharacters(name)) return [];
+      if (cache.peek(keyOf(teamId, userId))?.platformTruncated !== true) return [];
+      return searches.get(`${keyOf(teamId, userId)}\n${name.toLowerCase()}`, async () => {
+        const page = await (await client()).describeImages({ Name: name, Limit: MAX_PAGE_LIMIT });
+        return page.ImageSet.map((image) => pickerImage(image, "platform")).filter(offerable);
+      });
+    },
+    get stats() {
+      return cache.stats;
+    },
   };
 }
 
 /** All three lists, every page (up to the cap); any list failing fails the whole, so a partial list is never cached. */
-async function listPickerImages(client: CompShareClient): Promise<PickerImage[]> {
-  const lists = await Promise.all([
+async function listPickerImages(client: CompShareClient): Promise<PickerListing> {
+  const [custom, shared, platform] = await Promise.all([
     listAllImages((page) => client.describeCustomImages(page), MAX_IMAGES_PER_LIST),
     listAllImages((page) => client.describeSharingImages(page), MAX_IMAGES_PER_LIST),
     listAllImages((page) => client.describeImages(page), MAX_IMAGES_PER_LIST),
   ]);
-  return lists.flatMap((images, i) =>
-    images.map((image) => ({
-      id: image.CompShareImageId,
-      name: image.Name ?? image.CompShareImageId,
-      type: image.ImageType,
-      status: image.Status,
-      source: SOURCES[i] as ImageSource,
-      tags: image.Tags ?? [],
-    })),
+  const images = [custom, shared, platform].flatMap((list, i) =>
+    list.images.map((image) => pickerImage(image, SOURCES[i] as ImageSource)).filter(offerable),
   );
+  return { images, platformTruncated: platform.truncated };
+}
+
+function pickerImage(image: CompShareImage, source: ImageSource): PickerImage {
+  return {
+    id: image.CompShareImageId,
+    name: image.Name ?? image.CompShareImageId,
+    type: image.ImageType,
+    status: image.Status,
+    source,
+    tags: image.Tags ?? [],
+  };
 }
 
 /** Only an available image can be installed; an image without a status is given the benefit of the doubt. */
 function usable(image: PickerImage): boolean {
   return image.status === undefined || image.status === "Available";
+}
+
+/** What could ever be an option: usable, and with an id that fits an option value. */
+function offerable(image: PickerImage): boolean {
+  return usable(image) && image.id.length <= LIMITS.optionValue;
 }
 
 function matches(image: PickerImage, query: string): boolean {
@@ -97,7 +161,7 @@ export function pickerOptions(
   for (const source of SOURCES) {
     if (room <= 0) break;
     const found = images
-      .filter((image) => image.source === source && usable(image) && image.id.length <= LIMITS.optionValue)
+      .filter((image) => image.source === source && offerable(image))
       .filter((image) => matches(image, query))
       .slice(0, room);
     if (found.length === 0) continue;
@@ -111,7 +175,7 @@ export function pickerOptions(
 }
 
 function optionText(m: Messages, image: PickerImage): string {
-  const type = image.type ? (m.imageTypes[image.type] ?? image.type) : "";
+  const type = image.type ? (wordFor(m.imageTypes, image.type) ?? image.type) : "";
   const suffix = type ? ` · ${type}` : "";
   return `${truncate(image.name, LIMITS.optionText - suffix.length)}${suffix}`;
 }

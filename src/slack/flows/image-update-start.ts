@@ -7,6 +7,7 @@ import { findImage } from "../../domain/image-search.ts";
 import type { FlowContext } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import { type ModalTrigger, openModal } from "../modal-trigger.ts";
+import type { BotServices } from "../services.ts";
 import type { Turn } from "../turn.ts";
 import { noticeMessage } from "../views/help.ts";
 import { imagePickerModal, imageUpdateModal } from "../views/image-update-modal.ts";
@@ -37,7 +38,7 @@ export async function startImageUpdate(
     return;
   }
   const opened = await openModal(client, trigger, loadingModal(turn.view, turn.m.update.title));
-  await fillForm(flow, client, opened, imageId, async () => account.client);
+  await fillForm(flow, client, opened, imageId, sealFor(services, turn), async () => account.client);
 }
 
 /**
@@ -49,6 +50,7 @@ export async function fillForm(
   slack: webApi.WebClient,
   modal: { viewId: string; hash: string | undefined },
   imageId: string,
+  seal: (metadata: string) => string,
   compshare: () => Promise<CompShareClient>,
 ): Promise<CommandOutcome> {
   const { turn } = flow;
@@ -68,19 +70,24 @@ export async function fillForm(
   await slack.views.update({
     view_id: modal.viewId,
     ...(modal.hash ? { hash: modal.hash } : {}),
-    view: imageUpdateModal(turn.view, found.image, formContentOf(found.image)),
+    view: imageUpdateModal(turn.view, found.image, formContentOf(found.image), seal),
   });
   return "ok";
 }
 
-type OwnImage =
+/** The form is for the user who opened it; only they can submit it (see form-seal.ts). */
+export function sealFor(services: BotServices, turn: Turn): (metadata: string) => string {
+  return (metadata) => services.updateFormSeal.seal({ teamId: turn.teamId, userId: turn.userId }, metadata);
+}
+
+export type OwnImage =
   | { kind: "own"; image: CompShareImage }
   | { kind: "refused"; reason: "making"; image: CompShareImage }
   | { kind: "refused"; reason: "notYours"; source: "platform" | "shared" }
   | { kind: "refused"; reason: "notFound" };
 
 /** Only the user's own custom images are editable; the other lists are asked only to explain a refusal. */
-async function ownImage(client: CompShareClient, imageId: string): Promise<OwnImage> {
+export async function ownImage(client: CompShareClient, imageId: string): Promise<OwnImage> {
   const own = await client.describeCustomImages({ CompShareImageId: imageId, Limit: 1 });
   const image = own.ImageSet.find((candidate) => candidate.CompShareImageId === imageId);
   if (image) return image.Status === "Making" ? { kind: "refused", reason: "making", image } : { kind: "own", image };
@@ -90,7 +97,7 @@ async function ownImage(client: CompShareClient, imageId: string): Promise<OwnIm
   return { kind: "refused", reason: "notYours", source: elsewhere.source };
 }
 
-function refusalText(turn: Turn, imageId: string, refusal: Extract<OwnImage, { kind: "refused" }>): string {
+export function refusalText(turn: Turn, imageId: string, refusal: Extract<OwnImage, { kind: "refused" }>): string {
   const { m } = turn;
   switch (refusal.reason) {
     case "making":

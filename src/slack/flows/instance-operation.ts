@@ -24,7 +24,7 @@ export async function runInstanceOperation(
   const { found } = await lookUpInstances(account, [instanceId]);
   const instance = found[0];
   if (!instance) {
-    await send(noticeMessage(turn.view, m.instances.notFound(instanceId, escapeMrkdwn(account.credentials.zone))));
+    await send(noticeMessage(turn.view, m.instances.notFound(instanceId, escapeMrkdwn(account.credentials.region))));
     return "user_error";
   }
   if (!(command.from as readonly string[]).includes(instance.State ?? "")) {

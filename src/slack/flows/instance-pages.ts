@@ -11,5 +11,5 @@ export async function fetchInstancePage(
     { Offset: offset, Limit: options.limit ?? INSTANCES_PAGE_SIZE },
     options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {},
   );
-  return { instances: page.UHostSet, offset, total: page.TotalCount, zone: account.credentials.zone };
+  return { instances: page.UHostSet, offset, total: page.TotalCount, region: account.credentials.region };
 }

@@ -25,7 +25,7 @@ export async function seeInstances(
     const byId = new Map(lookup.found.map((instance) => [instance.UHostId, instance]));
     const infos = instanceIds.map((id): InstanceInfo => {
       const found = byId.get(id);
-      if (!found) return { kind: "missing", id, zone: account.credentials.zone };
+      if (!found) return { kind: "missing", id, region: account.credentials.region };
       const gpu = found.GpuType ? (found.GPU ? `${found.GPU}× ${found.GpuType}` : found.GpuType) : undefined;
       return {
         kind: "found",

@@ -1,5 +1,7 @@
+import type { ImageStatus, ImageType } from "../../compshare/schemas.ts";
 import { instancesEn, operationsEn } from "./operation-messages.ts";
 import { reinstallEn } from "./reinstall-messages.ts";
+import type { WordedRetCodeKey } from "./retcode-words.ts";
 import { updateEn } from "./update-messages.ts";
 
 /**
@@ -84,6 +86,7 @@ export const en = {
       privateKeyFormat: "This does not look like a CompShare private key: 10–256 characters, no spaces.",
       regionFormat: "A region looks like cn-wlcb.",
       zoneFormat: "A zone looks like cn-wlcb-01.",
+      zoneNotInRegion: "CompShare does not know this zone in this region, e.g. cn-wlcb-01 in cn-wlcb.",
       projectFormat: "A project id looks like org-abc123.",
       signature: "CompShare rejected this key pair: the private key does not belong to this public key.",
       unknownUser: "CompShare has no account with this public key.",
@@ -134,6 +137,7 @@ export const en = {
     published: "Published",
     version: "Version",
     gpuTypes: "GPU types",
+    sourceGpu: "Made on GPU",
     software: "Software",
     tags: "Tags",
     owner: "Owner",
@@ -153,9 +157,12 @@ export const en = {
     UnAvailable: "unavailable",
     Reviewing: "in review",
     Offline: "offline",
-  } as Record<string, string>,
+  } satisfies Record<ImageStatus, string>,
 
-  imageTypes: { System: "System", App: "App", Custom: "Custom", Community: "Community" } as Record<string, string>,
+  imageTypes: { System: "System", App: "App", Custom: "Custom", Community: "Community" } satisfies Record<
+    ImageType,
+    string
+  >,
 
   update: updateEn,
   reinstall: reinstallEn,
@@ -193,26 +200,32 @@ export const en = {
     supportNoRequestId: (retCode: string) => `RetCode ${retCode}`,
     slack: "Slack did not accept the bot's message. Try again in a moment.",
     retCodes: {
-      150: "CompShare is temporarily unavailable.",
-      153: "CompShare is rate-limiting requests. Wait a little and try again.",
-      160: "The request named no API action.",
-      161: "CompShare does not know this API action.",
-      170: "The request was not signed.",
-      171: "CompShare rejected the signature: your private key does not match your public key. Run `/compshare login` to enter the pair again.",
-      172: "CompShare has no account with your public key. Run `/compshare login` to check it.",
-      292: "The project does not exist for your account. Run `/compshare login` to change the project id.",
-      293: "Your account has no permission in this zone.",
-      294: "CompShare refused the request from this IP address (API key IP allow-list).",
-      295: "Your account has a security lock. Unlock it in the CompShare console.",
-      299: "Your sub-account lacks the IAM permission for this action. Ask your account admin.",
-      226601: "The instance is in arrears. Top up your account first.",
-      226602: "The instance has expired. Renew it first.",
-      226603: "This image does not support the instance's GPU type.",
-      226604: "Not enough resources in this zone right now. Try later or another zone.",
-      226605: "An update task for this image is already running. Wait for it to finish.",
-      226606: "Your account is not verified (实名认证). Verify it in the CompShare console.",
-      8433: "CompShare had an internal error.",
-    } as Record<number, string>,
+      GATEWAY_TIMEOUT: "CompShare did not answer within its own 60-second limit. Try again in a minute.",
+      GATEWAY_ERROR: "CompShare's API gateway or sign-in service had an error. Try again in a minute.",
+      TOKEN_NOT_FOUND:
+        "CompShare does not know the token this request carried. Run `/compshare login` to enter your keys again.",
+      SERVICE_UNAVAILABLE: "CompShare is temporarily unavailable.",
+      RATE_LIMITED: "CompShare is rate-limiting requests. Wait a little and try again.",
+      MISSING_ACTION: "The request named no API action.",
+      UNKNOWN_ACTION: "CompShare does not know this API action.",
+      MISSING_SIGNATURE: "The request was not signed.",
+      SIGNATURE_ERROR:
+        "CompShare rejected the signature: your private key does not match your public key. Run `/compshare login` to enter the pair again.",
+      USER_NOT_FOUND: "CompShare has no account with your public key. Run `/compshare login` to check it.",
+      PROJECT_NOT_FOUND:
+        "The project does not exist for your account. Run `/compshare login` to change the project id.",
+      ZONE_PERMISSION_DENIED: "Your account has no permission in this zone.",
+      IP_DENIED: "CompShare refused the request from this IP address (API key IP allow-list).",
+      SECURITY_LOCKED: "Your account has a security lock. Unlock it in the CompShare console.",
+      IAM_PERMISSION_DENIED: "Your sub-account lacks the IAM permission for this action. Ask your account admin.",
+      INSTANCE_IN_ARREARS: "The instance is in arrears. Top up your account first.",
+      INSTANCE_EXPIRED: "The instance has expired. Renew it first.",
+      IMAGE_GPU_TYPE_UNSUPPORTED: "This image does not support the instance's GPU type.",
+      INSUFFICIENT_RESOURCES: "Not enough resources in this zone right now. Try later or another zone.",
+      IMAGE_UPDATE_IN_PROGRESS: "An update task for this image is already running. Wait for it to finish.",
+      ACCOUNT_NOT_VERIFIED: "Your account is not verified (实名认证). Verify it in the CompShare console.",
+      SERVICE_ERROR: "CompShare had an internal error.",
+    } satisfies Record<WordedRetCodeKey, string>,
     operationInProgress:
       "Another operation is in progress on this instance. Try again after it ends (up to 10 minutes).",
   },

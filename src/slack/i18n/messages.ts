@@ -18,3 +18,11 @@ export function toLocale(slackLocale: string | undefined, fallback: Locale): Loc
   if (lower.startsWith("en")) return "en";
   return fallback;
 }
+
+/** A catalogue table's word for a value CompShare sent, or undefined for one the table does not know. */
+export function wordFor<K extends string>(
+  table: Readonly<Record<K, string>>,
+  value: string | undefined,
+): string | undefined {
+  return value !== undefined && Object.hasOwn(table, value) ? table[value as K] : undefined;
+}

@@ -9,7 +9,7 @@ import type { InstanceCommandKind } from "../instance-commands.ts";
  */
 
 type ProblemWords = { [C in StepProblem["code"]]: (p: Extract<StepProblem, { code: C }>, m: RetCodeWords) => string };
-/** RetCode words come from the main catalogue (errors.retCodes), passed in so there is one place for them. */
+/** RetCode words come from retcode-words.ts, passed in so there is one place for them. */
 export type RetCodeWords = (retCode: number, message: string) => string;
 
 interface OperationWords {
@@ -70,14 +70,14 @@ interface OpWords {
 export interface InstanceWords {
   title: string;
   range: (from: number, to: number, total: number) => string;
-  empty: (zone: string) => string;
+  empty: (region: string) => string;
   states: Record<string, string>;
   gpu: (count: string, type: string) => string;
   reinstall: string;
   ops: Record<InstanceCommandKind, OpWords>;
   confirmNo: string;
   wrongState: (command: string, stateMrkdwn: string, allowed: string) => string;
-  notFound: (id: string, zone: string) => string;
+  notFound: (id: string, region: string) => string;
   pageGone: string;
   home: { title: string; none: string; more: (count: number) => string; unavailable: string };
 }
@@ -254,7 +254,7 @@ const STATES_EN: Record<string, string> = {
 export const instancesEn: InstanceWords = {
   title: "My instances",
   range: (from, to, total) => `Showing ${from}–${to} of ${total}`,
-  empty: (zone) => `You have no instances in zone \`${zone}\`.`,
+  empty: (region) => `You have no instances in region \`${region}\`.`,
   states: STATES_EN,
   gpu: (count, type) => `${count}× ${type}`,
   reinstall: "Reinstall…",
@@ -293,11 +293,11 @@ export const instancesEn: InstanceWords = {
   confirmNo: "Go back",
   wrongState: (command, state, allowed) =>
     `The instance is ${state}; \`${command}\` works only when it is ${allowed}. Nothing was sent.`,
-  notFound: (id, zone) => `None of your instances in zone \`${zone}\` has the id \`${id}\`.`,
+  notFound: (id, region) => `None of your instances in region \`${region}\` has the id \`${id}\`.`,
   pageGone: "This list is too old to page through. Run `/compshare instances` again.",
   home: {
     title: "My instances",
-    none: "You have no instances in your zone.",
+    none: "You have no instances in your region.",
     more: (count) => `…and ${count} more: \`/compshare instances\``,
     unavailable: "Your instances could not be listed just now.",
   },
@@ -306,7 +306,7 @@ export const instancesEn: InstanceWords = {
 export const instancesZhCN: InstanceWords = {
   title: "我的实例",
   range: (from, to, total) => `第 ${from}–${to} 个，共 ${total} 个`,
-  empty: (zone) => `你在可用区 \`${zone}\` 没有实例。`,
+  empty: (region) => `你在地域 \`${region}\` 没有实例。`,
   states: {
     Running: "运行中",
     Stopped: "已关机",
@@ -354,11 +354,11 @@ export const instancesZhCN: InstanceWords = {
   confirmNo: "返回",
   wrongState: (command, state, allowed) =>
     `实例当前 ${state}；\`${command}\` 只能在 ${allowed} 时使用。未发送任何请求。`,
-  notFound: (id, zone) => `你在可用区 \`${zone}\` 的实例中没有 \`${id}\`。`,
+  notFound: (id, region) => `你在地域 \`${region}\` 的实例中没有 \`${id}\`。`,
   pageGone: "这个列表已过期，无法翻页。请重新运行 `/compshare instances`。",
   home: {
     title: "我的实例",
-    none: "你在当前可用区没有实例。",
+    none: "你在当前地域没有实例。",
     more: (count) => `……还有 ${count} 个：\`/compshare instances\``,
     unavailable: "暂时无法列出你的实例。",
   },

@@ -38,7 +38,7 @@ export const reinstallEn = {
     reasonPlaceholder: "Why does this instance need a reinstall?",
     instanceFound: (nameMrkdwn: string, gpuMrkdwn: string, stateMrkdwn: string) =>
       `:desktop_computer: ${nameMrkdwn} · ${gpuMrkdwn} · ${stateMrkdwn}`,
-    instanceMissing: (zone: string) => `:mag: None of your instances in zone \`${zone}\` has this id.`,
+    instanceMissing: (region: string) => `:mag: None of your instances in region \`${region}\` has this id.`,
     instanceUnchecked: "Could not check the instance just now; CompShare will check it when the reinstall runs.",
     imageFound: (nameMrkdwn: string, typeMrkdwn: string, statusMrkdwn: string) =>
       `:cd: ${nameMrkdwn} · ${typeMrkdwn} · ${statusMrkdwn}`,
@@ -46,8 +46,8 @@ export const reinstallEn = {
       instanceFormat: "An instance id looks like uhost-abc123.",
       instancesMissing: "Give at least one instance id.",
       tooManyInstances: (max: number) => `One request takes at most ${max} instances.`,
-      instancesUnknown: (ids: string, zone: string) =>
-        `Your keys see no instance ${ids} in zone ${zone}. One request takes instances of one zone, your keys' zone.`,
+      instancesUnknown: (ids: string, region: string) =>
+        `Your keys see no instance ${ids} in region ${region}. Check the ids, and that the instances are your keys' account's.`,
       mixedZones: (zones: string) => `All instances of one request must be in one zone; these are in ${zones}.`,
       snapshotNameFormat: "1–60 letters, digits, - or _; it names the custom image.",
       imageFormat: "Pick an image from the list.",
@@ -172,7 +172,7 @@ export const reinstallZhCN: typeof reinstallEn = {
     reasonPlaceholder: "为什么需要重装这台实例？",
     instanceFound: (nameMrkdwn: string, gpuMrkdwn: string, stateMrkdwn: string) =>
       `:desktop_computer: ${nameMrkdwn} · ${gpuMrkdwn} · ${stateMrkdwn}`,
-    instanceMissing: (zone: string) => `:mag: 你在可用区 \`${zone}\` 中没有这个 ID 的实例。`,
+    instanceMissing: (region: string) => `:mag: 你在地域 \`${region}\` 中没有这个 ID 的实例。`,
     instanceUnchecked: "暂时无法检查该实例；重装执行时优云智算会再检查。",
     imageFound: (nameMrkdwn: string, typeMrkdwn: string, statusMrkdwn: string) =>
       `:cd: ${nameMrkdwn} · ${typeMrkdwn} · ${statusMrkdwn}`,
@@ -180,8 +180,8 @@ export const reinstallZhCN: typeof reinstallEn = {
       instanceFormat: "实例 ID 形如 uhost-abc123。",
       instancesMissing: "请至少填写一个实例 ID。",
       tooManyInstances: (max: number) => `一次申请最多 ${max} 台实例。`,
-      instancesUnknown: (ids: string, zone: string) =>
-        `你的密钥在可用区 ${zone} 看不到实例 ${ids}。一次申请只能包含同一可用区（你的密钥所在可用区）的实例。`,
+      instancesUnknown: (ids: string, region: string) =>
+        `你的密钥在地域 ${region} 看不到实例 ${ids}。请检查实例 ID，并确认这些实例属于你的密钥所在账号。`,
       mixedZones: (zones: string) => `同一申请中的实例须在同一可用区，这些实例分别在 ${zones}。`,
       snapshotNameFormat: "1–60 个字母、数字、- 或 _，用作自制镜像名称。",
       imageFormat: "请从列表中选择一个镜像。",

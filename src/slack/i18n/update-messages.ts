@@ -43,6 +43,8 @@ export const updateEn = {
     cover: (maxMb: number) => `PNG, JPEG or WebP, at most ${maxMb} MB. Leave empty to keep the current cover.`,
     tags: "At most 3, separated by commas.",
     gpuTypes: "Instances with these GPU types can use the image.",
+    gpuTypesUnreported:
+      "CompShare does not report an image's current GPU types, so none are shown. Leave it empty to keep them; a choice here replaces them.",
     hiddenText: (length: number, max: number) =>
       `The current text has ${length} characters, more than this box holds (${max}). Leave it empty to keep it unchanged; anything you type replaces all of it.`,
   },
@@ -91,6 +93,8 @@ export const updateEn = {
   stillMaking: (name: string) => `${name} is still being made. You can edit it once it is available.`,
   badImageId: "That is not an image id. Image ids look like `compshareImage-abc123`.",
   formExpired: "This form is out of date. Run `/compshare update` again.",
+  formNotYours:
+    "This form was not opened for you, or it changed on the way, so nothing was saved. Run `/compshare update` to edit your image.",
 };
 
 export const updateZhCN: typeof updateEn = {
@@ -134,6 +138,8 @@ export const updateZhCN: typeof updateEn = {
     cover: (maxMb: number) => `PNG、JPEG 或 WebP，不超过 ${maxMb} MB。留空则保留当前封面。`,
     tags: "最多 3 个，用逗号分隔。",
     gpuTypes: "这些 GPU 类型的实例可以使用该镜像。",
+    gpuTypesUnreported:
+      "优云智算不返回镜像当前支持的 GPU 类型，因此这里没有预选。留空则保持不变；在此选择会替换原有设置。",
     hiddenText: (length: number, max: number) =>
       `当前内容有 ${length} 个字符，超过输入框上限（${max}）。留空则保持不变；输入任何内容都会替换全部内容。`,
   },
@@ -180,4 +186,5 @@ export const updateZhCN: typeof updateEn = {
   stillMaking: (name: string) => `${name} 仍在制作中，制作完成后才能编辑。`,
   badImageId: "这不是镜像 ID。镜像 ID 形如 `compshareImage-abc123`。",
   formExpired: "此表单已过期，请重新运行 `/compshare update`。",
+  formNotYours: "此表单不是为你打开的，或在途中被改动，未保存任何内容。请运行 `/compshare update` 编辑你的镜像。",
 };

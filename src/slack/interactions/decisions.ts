@@ -1,4 +1,5 @@
 import type { BlockAction, ButtonAction } from "@slack/bolt";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import type { Decider, DecisionResult, Operation, RefusalReason } from "../../domain/operations/index.ts";
 import { groupMembers } from "../flows/reinstall-kit.ts";
 import type { Call } from "../listener-frame.ts";
@@ -120,8 +121,11 @@ export async function handleRejectSubmit(call: Call<SubmitArgs>): Promise<Comman
   const { ack, view, client } = args;
   const r = turn.m.reinstall;
   const reason = (view.state.values[REJECT_BLOCK]?.[REJECT_ACTION]?.value ?? "").trim();
-  if (reason.length > REASON_MAX) {
-    await ack({ response_action: "errors", errors: { [REJECT_BLOCK]: r.modal.errors.reasonTooLong(REASON_MAX) } });
+  const problem = hasControlCharacters(reason)
+    ? turn.m.update.problems.controlCharacters
+    : reason.length > REASON_MAX && r.modal.errors.reasonTooLong(REASON_MAX);
+  if (problem) {
+    await ack({ response_action: "errors", errors: { [REJECT_BLOCK]: problem } });
     return "user_error";
   }
   const say = async (text: string) => {

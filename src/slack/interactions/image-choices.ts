@@ -8,11 +8,21 @@ import { LoadingCache } from "../../loading-cache.ts";
  * stroke and gives 3 s to answer; one CompShare listing per user per minute serves a whole
  * search, and concurrent key strokes share the listing in flight.
  */
+/** The records' JSON length summed over all users: about twice that in heap, so some 24 MB at most. */
+const MAX_JSON_CHARS = 12_000_000;
+
 export class ImageChoiceCache {
   readonly #cache: LoadingCache<{ publicKey: string; images: CompShareImage[] }>;
 
-  constructor(options: { clock: () => number; ttlMs: number; maxUsers: number }) {
-    this.#cache = new LoadingCache({ clock: options.clock, ttlMs: options.ttlMs, maxEntries: options.maxUsers });
+  constructor(options: { clock: () => number; ttlMs: number; maxUsers: number; maxJsonChars?: number }) {
+    this.#cache = new LoadingCache({
+      clock: options.clock,
+      ttlMs: options.ttlMs,
+      maxEntries: options.maxUsers,
+      maxWeight: options.maxJsonChars ?? MAX_JSON_CHARS,
+      // Full records, descriptions included, so their size varies far more than their count.
+      weigh: (entry) => JSON.stringify(entry.images).length,
+    });
   }
 
   /** The user's images, from memory when fresh and listed under the same keys, else from `load`. */
@@ -34,10 +44,11 @@ export class ImageChoiceCache {
 }
 
 /** Every image of the account, up to `maxImages`, all within one deadline (the picker must answer inside Slack's window). */
-export function listOwnImages(
+export async function listOwnImages(
   client: CompShareClient,
   options: { deadlineMs: number; maxImages: number },
 ): Promise<CompShareImage[]> {
   const call = { signal: AbortSignal.timeout(options.deadlineMs), deadlineMs: options.deadlineMs };
-  return listAllImages((page) => client.describeCustomImages(page, call), options.maxImages);
+  const listed = await listAllImages((page) => client.describeCustomImages(page, call), options.maxImages);
+  return listed.images;
 }

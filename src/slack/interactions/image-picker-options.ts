@@ -1,3 +1,4 @@
+import type { CompShareClient } from "../../compshare/client.ts";
 import { accountFor } from "../../domain/accounts.ts";
 import { type ImageCatalogue, type PickerImage, pickerOptions } from "../flows/image-catalogue.ts";
 import type { Call } from "../listener-frame.ts";
@@ -13,20 +14,42 @@ const OPTIONS_BUDGET_MS = 2200;
  */
 export async function answerImageOptions({ args, services, turn }: Call<OptionsArgs>): Promise<void> {
   const { body, ack } = args;
+  const { teamId, userId } = turn;
   const catalogue: ImageCatalogue = services.reinstall.catalogue;
-  let images: readonly PickerImage[] = catalogue.peek(turn.teamId, turn.userId) ?? [];
-  if (images.length === 0) {
-    try {
-      const { client } = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
-      const loading = catalogue.load(turn.teamId, turn.userId, client);
+  const typed = body.value ?? "";
+  const deadline = performance.now() + OPTIONS_BUDGET_MS;
+  let images: readonly PickerImage[] = catalogue.peek(teamId, userId) ?? [];
+  try {
+    let account: Promise<CompShareClient> | undefined;
+    const client = () => {
+      account ??= accountFor(services.store, services.compshare, teamId, userId).then((found) => found.client);
+      return account;
+    };
+    if (images.length === 0) {
+      const loading = catalogue.load(teamId, userId, await client());
       loading.catch((error: unknown) => turn.log.info({ err: error }, "image list for the picker failed"));
-      images = (await withinBudget(loading, OPTIONS_BUDGET_MS)) ?? [];
-    } catch (error) {
-      turn.log.info({ err: error }, "no images for the picker");
+      images = (await withinBudget(loading, deadline - performance.now())) ?? [];
     }
+    if (images.length > 0 && typed.trim() !== "") {
+      const searching = catalogue.searchBeyondCap(teamId, userId, typed, client).catch((error: unknown) => {
+        turn.log.info({ err: error }, "image name search for the picker failed");
+        return [];
+      });
+      const found = (await withinBudget(searching, deadline - performance.now())) ?? [];
+      images = withExtra(images, found);
+    }
+  } catch (error) {
+    turn.log.info({ err: error }, "no images for the picker");
   }
-  const groups = pickerOptions(turn.m, images, body.value ?? "");
+  const groups = pickerOptions(turn.m, images, typed);
   await ack(groups.length > 0 ? { option_groups: groups } : { options: [] });
+}
+
+/** The cached images, then any found by name that the cache does not already hold. */
+function withExtra(images: readonly PickerImage[], found: readonly PickerImage[]): readonly PickerImage[] {
+  if (found.length === 0) return images;
+  const held = new Set(images.map((image) => image.id));
+  return [...images, ...found.filter((image) => !held.has(image.id))];
 }
 
 async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

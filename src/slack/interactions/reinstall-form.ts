@@ -1,6 +1,7 @@
 import type { BlockAction, ViewSubmitAction } from "@slack/bolt";
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
 import { accountFor, type LinkedAccount, NotLinkedError } from "../../domain/accounts.ts";
+import { hasControlCharacters } from "../../domain/free-text.ts";
 import { MAX_TARGETS, type Operation } from "../../domain/operations/index.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
 import { postCardOnce } from "../card-delivery.ts";
@@ -84,6 +85,7 @@ export function validateRequestValues(m: Messages, values: RequestValues): Field
   }
   if (values.reason === "") errors[REINSTALL_BLOCKS.reason] = e.reasonMissing;
   else if (values.reason.length > REASON_MAX) errors[REINSTALL_BLOCKS.reason] = e.reasonTooLong(REASON_MAX);
+  else if (hasControlCharacters(values.reason)) errors[REINSTALL_BLOCKS.reason] = m.update.problems.controlCharacters;
   return errors;
 }
 
@@ -120,7 +122,10 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
   const missing = instances.lookup?.missing ?? [];
   const zones = [...new Set((instances.lookup?.found ?? []).map((i) => i.Zone ?? account.credentials.zone))];
   if (missing.length > 0) {
-    found[REINSTALL_BLOCKS.instance] = e.instancesUnknown(missing.join(", ").slice(0, 1500), account.credentials.zone);
+    found[REINSTALL_BLOCKS.instance] = e.instancesUnknown(
+      missing.join(", ").slice(0, 1500),
+      account.credentials.region,
+    );
   } else if (zones.length > 1) found[REINSTALL_BLOCKS.instance] = e.mixedZones(zones.join(", ").slice(0, 500));
   if (image?.missing) found[REINSTALL_BLOCKS.image] = e.imageMissing;
   else if (image?.info.status && image.info.status !== "Available") {

@@ -1,6 +1,7 @@
 import type { InvalidReason } from "../commands/parse.ts";
 import type { Messages } from "../i18n/messages.ts";
 import { context, header, section } from "./blocks.ts";
+import { escapeMrkdwn } from "./text.ts";
 import { type MessagePayload, message, type ViewContext } from "./view-context.ts";
 
 export function helpMessage(ctx: ViewContext): MessagePayload {
@@ -18,7 +19,7 @@ export function usageText(m: Messages, reason: InvalidReason): string {
   const u = m.usage;
   switch (reason.kind) {
     case "unknownSubcommand":
-      return u.unknownSubcommand(reason.name.replaceAll("`", "'"));
+      return u.unknownSubcommand(inCode(reason.name));
     case "missingImageId":
       return u.missingImageId;
     case "badImageId":
@@ -26,7 +27,7 @@ export function usageText(m: Messages, reason: InvalidReason): string {
     case "badInstanceId":
       return u.badInstanceId;
     case "unknownFlag":
-      return u.unknownFlag(reason.flag.replaceAll("`", "'"));
+      return u.unknownFlag(inCode(reason.flag));
     case "missingFlagValue":
       return u.missingFlagValue(reason.flag);
     case "badType":
@@ -41,7 +42,17 @@ export function usageText(m: Messages, reason: InvalidReason): string {
       return u.missingInstanceId(reason.command);
     case "tooManyInstances":
       return u.tooManyInstances(reason.max);
+    case "controlCharacters":
+      return m.update.problems.controlCharacters;
   }
+}
+
+/**
+ * What the user typed, for a catalogue's backtick span: Slack still turns <!channel>, <@U…> and
+ * <!subteam^…> into broadcasts and mentions inside code, so they are escaped like any mrkdwn.
+ */
+function inCode(typed: string): string {
+  return escapeMrkdwn(typed.replaceAll("`", "'"));
 }
 
 export function usageMessage(ctx: ViewContext, reason: InvalidReason): MessagePayload {

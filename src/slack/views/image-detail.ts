@@ -33,7 +33,10 @@ export function imageDetailBlocks(ctx: ViewContext, image: CompShareImage, sourc
     `*${m.image.size}*\n${sizeLabel(image.Size)}`,
     `*${m.image.created}*\n${dateLabel(image.CreateTime)}`,
     `*${m.image.version}*\n${escapeMrkdwn(truncate(image.VersionName ?? "—", 200))}`,
-    `*${m.image.gpuTypes}*\n${escapeMrkdwn(image.SupportedGpuTypes?.join(", ") || image.SourceGpuType || "—")}`,
+    // The API's image model has no SupportedGpuTypes; the GPU it was made on is what it reports.
+    image.SupportedGpuTypes?.length
+      ? `*${m.image.gpuTypes}*\n${escapeMrkdwn(truncate(image.SupportedGpuTypes.join(", "), 500))}`
+      : `*${m.image.sourceGpu}*\n${escapeMrkdwn(image.SourceGpuType || "—")}`,
     `*${m.image.software}*\n${escapeMrkdwn(truncate(software.join(", ") || "—", 500))}`,
   ];
   const blocks: Block[] = [header(image.Name ?? id), fields(facts), context(`:label: ${tagsLabel(m, image.Tags)}`)];

@@ -1,17 +1,17 @@
 import type { CompShareImage } from "../../compshare/schemas.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import { escapeMrkdwn } from "./text.ts";
 
 /** Small pure formatters shared by the list and detail views. */
 
 export function statusLabel(m: Messages, status: string | undefined): string {
   if (!status) return "—";
-  return m.statuses[status] ?? escapeMrkdwn(status);
+  return wordFor(m.statuses, status) ?? escapeMrkdwn(status);
 }
 
 export function typeLabel(m: Messages, type: string | undefined): string {
   if (!type) return "—";
-  return m.imageTypes[type] ?? escapeMrkdwn(type);
+  return wordFor(m.imageTypes, type) ?? escapeMrkdwn(type);
 }
 
 export function isPublic(image: CompShareImage): boolean {

@@ -9,7 +9,7 @@ import {
   snapshotOf,
   TEXT_LIMITS,
 } from "../../domain/image-changes.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import {
   type Block,
   context,
@@ -89,13 +89,19 @@ export function imagePickerOptions(m: Messages, images: readonly CompShareImage[
 
 /** A name may be anything; the status after it must survive the 75-character cut. */
 function pickerText(m: Messages, image: CompShareImage): string {
-  const status = image.Status ? ` · ${m.statuses[image.Status] ?? image.Status}` : "";
+  const status = image.Status ? ` · ${wordFor(m.statuses, image.Status) ?? image.Status}` : "";
   const suffix = truncate(status, 25);
   return `${truncate(image.Name || image.CompShareImageId, LIMITS.optionText - suffix.length)}${suffix}`;
 }
 
 /** The edit form, pre-filled with what the image holds now; private_metadata remembers what it showed. */
-export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, content: FormContent): ModalView {
+export function imageUpdateModal(
+  ctx: ViewContext,
+  image: CompShareImage,
+  content: FormContent,
+  /** Binds the metadata to the user the form is for (form-seal.ts); the view only carries it. */
+  seal: (metadata: string) => string,
+): ModalView {
   const { m } = ctx;
   const { update } = m;
   const { input, hidden } = content;
@@ -107,7 +113,7 @@ export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, conten
   const publicOption = option(update.public, "1");
   const autoStart = option(update.autoStartOption, AUTO_START_VALUE);
   const gpuOptions = gpuTypeChoices(input.SupportedGpuTypes).map((type) => option(type, type));
-  const facts = [update.status(escapeMrkdwn(m.statuses[image.Status ?? ""] ?? image.Status ?? "—"))];
+  const facts = [update.status(escapeMrkdwn(wordFor(m.statuses, image.Status) ?? image.Status ?? "—"))];
   const cover = coverLink(image.Cover);
   if (cover) facts.push(update.currentCover(cover));
 
@@ -177,7 +183,12 @@ export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, conten
           ? { initial_options: input.SupportedGpuTypes.map((type) => option(type, type)) }
           : {}),
       },
-      { optional: true, hint: update.hints.gpuTypes },
+      // Describe*Images do not answer SupportedGpuTypes (neither SDK's model has it), so usually
+      // there is nothing to pre-fill, and the hint says why rather than implying "none".
+      {
+        optional: true,
+        hint: image.SupportedGpuTypes === undefined ? update.hints.gpuTypesUnreported : update.hints.gpuTypes,
+      },
     ),
     inputBlock(
       "AutoStart",
@@ -196,7 +207,7 @@ export function imageUpdateModal(ctx: ViewContext, image: CompShareImage, conten
     submit: update.submit,
     close: update.close,
     callbackId: UPDATE_CALLBACK,
-    privateMetadata: encodeUpdateMetadata(snapshotOf(image.CompShareImageId, content)),
+    privateMetadata: seal(encodeUpdateMetadata(snapshotOf(image.CompShareImageId, content))),
     blocks: withBanner(ctx, blocks),
   });
 }

@@ -1,6 +1,6 @@
 import type { CompShareInstance } from "../../compshare/schemas.ts";
 import { instanceOutcomes, type Operation } from "../../domain/operations/index.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import { INSTANCE_COMMANDS, type InstanceCommandKind } from "../instance-commands.ts";
 import { actions, type Block, type ButtonElement, button, context, header, section } from "./blocks.ts";
 import { problemText } from "./operation-text.ts";
@@ -30,13 +30,14 @@ export interface InstancePageData {
   instances: readonly CompShareInstance[];
   offset: number;
   total: number;
-  zone: string;
+  /** DescribeCompShareInstance lists the whole region (the client sends it no Zone). */
+  region: string;
 }
 
 /** A state in the reader's words, the vendor's own word when the catalogue has none. */
 export function stateWord(m: Messages, state: string | undefined): string {
   if (!state) return "?";
-  return m.instances.states[state] ?? state;
+  return wordFor(m.instances.states, state) ?? state;
 }
 
 export function gpuText(m: Messages, instance: Pick<CompShareInstance, "GPU" | "GpuType">): string | undefined {
@@ -98,7 +99,7 @@ export function instanceListMessage(ctx: ViewContext, page: InstancePageData): M
   const i = m.instances;
   const blocks: Block[] = [header(i.title)];
   if (page.instances.length === 0) {
-    blocks.push(section(i.empty(escapeMrkdwn(page.zone).replaceAll("`", "'"))));
+    blocks.push(section(i.empty(escapeMrkdwn(page.region).replaceAll("`", "'"))));
     return message(ctx, i.title, blocks);
   }
   const shown = page.instances.slice(0, INSTANCES_PAGE_SIZE);

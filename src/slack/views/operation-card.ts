@@ -5,7 +5,7 @@ import {
   type Step,
   type StepAction,
 } from "../../domain/operations/index.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
 import { actions, type Block, type ButtonElement, button, context, fields, header, section } from "./blocks.ts";
 import { problemText, STEP_ICONS, stepText, supportText } from "./operation-text.ts";
 import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
@@ -115,7 +115,7 @@ function instanceBlocks(ctx: ViewContext, operation: Operation): Block[] {
 }
 
 function stateIn(m: Messages, state: string): string {
-  return m.instances.states[state] ?? state;
+  return wordFor(m.instances.states, state) ?? state;
 }
 
 /** Where the request stands: one line that both the card and the requester's DM show. */

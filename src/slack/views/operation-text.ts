@@ -1,6 +1,6 @@
-import { isInstanceOperationInProgress } from "../../compshare/retcodes.ts";
 import type { Step, StepAction, StepProblem, StepStatus } from "../../domain/operations/index.ts";
-import type { Messages } from "../i18n/messages.ts";
+import { type Messages, wordFor } from "../i18n/messages.ts";
+import { knownRetCodeWords, retCodeWords } from "../i18n/retcode-words.ts";
 import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
 
 /** Words for the engine's language-neutral codes, in the reader's language; shared by cards, replies and Home. */
@@ -12,14 +12,11 @@ import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
 const NOT_STOPPED_TEXT = /\bstopped\b|\bstop it\b|关机|停机/i;
 
 export function problemText(m: Messages, problem: StepProblem): string {
-  const retCodeWords = (retCode: number, apiMessage: string) => {
-    if (isInstanceOperationInProgress(apiMessage)) return m.errors.operationInProgress;
-    const known = m.errors.retCodes[retCode];
-    if (known) return known;
-    if (NOT_STOPPED_TEXT.test(apiMessage)) return m.reinstall.outcome.notStopped;
-    return m.errors.api(escapeMrkdwn(truncate(apiMessage || `RetCode ${retCode}`, 300)));
-  };
-  const words = m.operations.problems[problem.code] as (p: StepProblem, r: typeof retCodeWords) => string;
+  // The same words as a reply for the same refusal (retcode-words.ts), and the one refusal that has no RetCode.
+  const refusalWords = (retCode: number, apiMessage: string) =>
+    knownRetCodeWords(m, retCode, apiMessage) ??
+    (NOT_STOPPED_TEXT.test(apiMessage) ? m.reinstall.outcome.notStopped : retCodeWords(m, retCode, apiMessage));
+  const words = m.operations.problems[problem.code] as (p: StepProblem, r: typeof refusalWords) => string;
   // States and names in a problem come from CompShare: data, escaped like any other.
   const escaped = Object.fromEntries(
     Object.entries(problem).map(([key, value]) =>
@@ -28,7 +25,7 @@ export function problemText(m: Messages, problem: StepProblem): string {
         : [key, value],
     ),
   ) as StepProblem;
-  return words(escaped, retCodeWords);
+  return words(escaped, refusalWords);
 }
 
 /** RetCode and CompShare's request id of a step that failed or is unknown: what support asks for. */
@@ -53,7 +50,7 @@ export function stepText(m: Messages, action: StepAction, imageLabel?: string): 
     case "snapshot":
       return s.snapshot(bold(action.imageName) || code(action.imageName));
     case "wait-for-state": {
-      const state = `*${escapeMrkdwn(m.instances.states[action.state] ?? action.state)}*`;
+      const state = `*${escapeMrkdwn(wordFor(m.instances.states, action.state) ?? action.state)}*`;
       return action.imageId ? m.operations.waitForImage(state) : s["wait-for-state"](state);
     }
   }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.ts";
 import type { ImageSource } from "../../domain/image-search.ts";
 import type { Operation } from "../../domain/operations/index.ts";
+import { wordFor } from "../i18n/messages.ts";
 import { type Block, context, LIMITS, type ModalView, modal, option, plain, section } from "./blocks.ts";
 import { statusLabel, typeLabel } from "./image-format.ts";
 import { operationSummary } from "./operation-card.ts";
@@ -49,7 +50,7 @@ export const SNAPSHOT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,60}$/;
 
 export type InstanceInfo =
   | { kind: "found"; id: string; name?: string; gpu?: string; state?: string; zone?: string }
-  | { kind: "missing"; id: string; zone: string }
+  | { kind: "missing"; id: string; region: string }
   | { kind: "unchecked"; id: string };
 
 export interface ImageInfo {
@@ -119,9 +120,11 @@ export interface RequestForm {
 
 function instanceLine(ctx: ViewContext, info: InstanceInfo): string {
   const r = ctx.m.reinstall.modal;
-  if (info.kind === "missing") return `${code(info.id)} ${r.instanceMissing(escapeMrkdwn(info.zone))}`;
+  if (info.kind === "missing") return `${code(info.id)} ${r.instanceMissing(escapeMrkdwn(info.region))}`;
   if (info.kind === "unchecked") return `${code(info.id)} ${r.instanceUnchecked}`;
-  const state = info.state ? escapeMrkdwn(truncate(ctx.m.instances.states[info.state] ?? info.state, 64)) : "—";
+  const state = info.state
+    ? escapeMrkdwn(truncate(wordFor(ctx.m.instances.states, info.state) ?? info.state, 64))
+    : "—";
   return `${code(info.id)} ${r.instanceFound(
     bold(truncate(info.name ?? "—", 100)) || "—",
     info.gpu ? escapeMrkdwn(truncate(info.gpu, 100)) : "—",
