@@ -191,6 +191,30 @@ describe("stop → reinstall → start, after one approval", () => {
     expect(final).toContain(b.UHostId);
   });
 
+  it("a Running and a Stopped instance in one request: only the Running one is stopped, both reinstalled", async () => {
+    const running = runningInstance("mixed-running");
+    const stopped = h.sim.state.addInstance(h.sim.demoAccount.accountId, { Name: "mixed-stopped", State: "Stopped" });
+    const image = newImage("PyTorch 2.4");
+    if (!image) throw new Error("no available platform image");
+    const card = await requestReinstall(h, ALICE, {
+      instanceIds: [running.UHostId, stopped.UHostId],
+      imageId: image.CompShareImageId,
+      reason: "mixed",
+      stopFirst: true,
+    });
+    // The plan on the card already shows no stop for the Stopped one.
+    const plan = JSON.stringify(cardNow(h, card));
+    expect(plan.split("Stop the instance").length - 1).toBe(1);
+    await clickCard(h, BOB, card, "approve");
+    const done = await settled(h, card.requestId, ["succeeded", "failed", "unknown"], 30_000);
+    expect(done.status).toBe("succeeded");
+    const calls = (action: string, id: string) => simCalls(h, action).filter((r) => r.params.UHostId === id);
+    expect(calls("StopCompShareInstance", running.UHostId)).toHaveLength(1);
+    expect(calls("StopCompShareInstance", stopped.UHostId)).toHaveLength(0);
+    expect(calls("ReinstallCompShareInstance", running.UHostId)).toHaveLength(1);
+    expect(calls("ReinstallCompShareInstance", stopped.UHostId)).toHaveLength(1);
+  });
+
   it("leaks no secret into anything sent to Slack", () => {
     const sent = everythingSentToSlack(h.slack);
     for (const secret of h.secrets) expect(sent).not.toContain(secret);

@@ -21,7 +21,7 @@ const IMAGE = "compshareImage-new1";
 function newOperation(overrides: Partial<NewOperationRecord> = {}): NewOperationRecord {
   const targets = overrides.targets ?? [
     { instanceId: "uhost-a1", name: "trainer", gpu: "1× 4090", stateBefore: "Running" },
-    { instanceId: "uhost-b2", stateBefore: "Stopped" },
+    { instanceId: "uhost-b2", stateBefore: "Starting" },
   ];
   return {
     teamId: T1,
@@ -79,7 +79,7 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     });
     expect(op.targets).toEqual([
       { instanceId: "uhost-a1", name: "trainer", gpu: "1× 4090", stateBefore: "Running" },
-      { instanceId: "uhost-b2", stateBefore: "Stopped" },
+      { instanceId: "uhost-b2", stateBefore: "Starting" },
     ]);
     expect(op.steps.map((s) => [s.position, s.instanceId, s.action.kind, s.status])).toEqual([
       [0, "uhost-a1", "stop", "pending"],

@@ -12,14 +12,20 @@ export interface PlannedStep {
 export function planSteps(kind: OperationKind, targets: readonly Target[], options: PlanOptions): PlannedStep[] {
   const plan: PlannedStep[] = [];
   for (const [index, target] of targets.entries()) {
-    for (const action of stepsFor(kind, options, index, targets.length)) {
+    for (const action of stepsFor(kind, options, target, index, targets.length)) {
       plan.push({ instanceId: target.instanceId, action });
     }
   }
   return plan;
 }
 
-function stepsFor(kind: OperationKind, options: PlanOptions, index: number, count: number): StepAction[] {
+function stepsFor(
+  kind: OperationKind,
+  options: PlanOptions,
+  target: Target,
+  index: number,
+  count: number,
+): StepAction[] {
   switch (kind) {
     case "stop":
       return [{ kind: "stop" }, { kind: "wait-for-state", state: "Stopped" }];
@@ -31,7 +37,11 @@ function stepsFor(kind: OperationKind, options: PlanOptions, index: number, coun
       const image = options.image;
       if (!image) throw new Error("a reinstall plan needs an image");
       const steps: StepAction[] = [];
-      if (options.stopFirst) steps.push({ kind: "stop" }, { kind: "wait-for-state", state: "Stopped" });
+      // "Stop first" is one choice for the whole request; an instance already Stopped when it was
+      // checked has nothing to stop (CompShare refuses a stop of a Stopped instance).
+      if (options.stopFirst && target.stateBefore !== "Stopped") {
+        steps.push({ kind: "stop" }, { kind: "wait-for-state", state: "Stopped" });
+      }
       if (options.snapshotName)
         steps.push({ kind: "snapshot", imageName: snapshotName(options.snapshotName, index, count) });
       steps.push(
