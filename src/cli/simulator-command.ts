@@ -4,12 +4,15 @@ import { createLogger, type Logger } from "../log.ts";
 import { type Simulator, startSimulator } from "../simulator/simulator.ts";
 import type { CliIo } from "./io.ts";
 
-export const SIMULATOR_USAGE = `Usage: compshare-bot simulator [--port N]
+export const SIMULATOR_USAGE = `Usage: compshare-bot simulator [--port N] [--extra-images N]
 
 Runs the CompShare API simulator with demo data on 127.0.0.1 until Ctrl+C.
-  --port N   TCP port to listen on, 0-65535 (default 8787; 0 picks a free one)`;
+  --port N           TCP port to listen on, 0-65535 (default 8787; 0 picks a free one)
+  --extra-images N   add N numbered platform images to the demo catalogue, 0-100000 (default 0),
+                     to try paging, search and pickers on a large catalogue`;
 
 export const DEFAULT_SIMULATOR_PORT = 8787;
+export const MAX_EXTRA_IMAGES = 100_000;
 const HOST = "127.0.0.1";
 
 export interface SimulatorCommandDeps {
@@ -19,29 +22,41 @@ export interface SimulatorCommandDeps {
   logger?: Logger;
 }
 
-type ParsedArgs = { kind: "run"; port: number } | { kind: "help" } | { kind: "error"; problem: string };
+type ParsedArgs =
+  | { kind: "run"; port: number; extraImages: number }
+  | { kind: "help" }
+  | { kind: "error"; problem: string };
+
+const OPTIONS = {
+  "--port": { max: 65_535, needs: "a port number from 0 to 65535" },
+  "--extra-images": { max: MAX_EXTRA_IMAGES, needs: `a number of images from 0 to ${MAX_EXTRA_IMAGES}` },
+} as const;
+type OptionName = keyof typeof OPTIONS;
 
 export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
-  let port = DEFAULT_SIMULATOR_PORT;
+  const values: Record<OptionName, number> = { "--port": DEFAULT_SIMULATOR_PORT, "--extra-images": 0 };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     if (arg === "--help" || arg === "-h") return { kind: "help" };
-    const inline = arg.startsWith("--port=") ? arg.slice("--port=".length) : undefined;
-    if (arg !== "--port" && inline === undefined) return { kind: "error", problem: `Unknown option "${arg}".` };
+    const [name, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg];
+    if (!(name in OPTIONS)) return { kind: "error", problem: `Unknown option "${arg}".` };
+    const option = OPTIONS[name as OptionName];
     const value = inline ?? args[++i];
-    if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+    if (value === undefined || !/^\d{1,6}$/.test(value) || Number(value) > option.max) {
       return {
         kind: "error",
-        problem: `--port needs a port number from 0 to 65535, got ${value === undefined ? "nothing" : `"${value}"`}.`,
+        problem: `${name} needs ${option.needs}, got ${value === undefined ? "nothing" : `"${value}"`}.`,
       };
     }
-    port = Number(value);
+    values[name as OptionName] = Number(value);
   }
-  return { kind: "run", port };
+  return { kind: "run", port: values["--port"], extraImages: values["--extra-images"] };
 }
 
 /**
- * `compshare-bot simulator [--port N]`: runs the simulator until stopped, then closes it.
+ * `compshare-bot simulator [--port N] [--extra-images N]`: runs the simulator until stopped, then closes it.
  * Exit codes: 0 after a clean stop, 1 when it cannot listen, 2 for bad arguments.
  */
 export async function runSimulatorCommand(
@@ -62,7 +77,7 @@ export async function runSimulatorCommand(
   const logger = deps.logger ?? stderrLogger(env);
   let sim: Simulator;
   try {
-    sim = await startSimulator({ port: parsed.port, host: HOST, logger });
+    sim = await startSimulator({ port: parsed.port, host: HOST, logger, extraImages: parsed.extraImages });
   } catch (error) {
     io.err(cannotListen(parsed.port, error));
     return 1;

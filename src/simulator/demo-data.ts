@@ -1,6 +1,6 @@
 import type { AccountInput, SimAccount } from "./accounts.ts";
 import { coverUrl } from "./cover.ts";
-import { platformCatalogue } from "./demo-catalogue.ts";
+import { type PlatformImageSeed, platformCatalogue, syntheticCatalogue } from "./demo-catalogue.ts";
 import { type ImageRecord, type SimulatorState, UnknownEntityError } from "./state.ts";
 
 /**
@@ -37,11 +37,19 @@ export function seedDemoData(state: SimulatorState, accounts: { demo: SimAccount
 }
 
 function seedPlatformImages(state: SimulatorState): ImageRecord[] {
-  return platformCatalogue().map((seed) => {
-    const image = state.addPlatformImage(seed);
-    if (image.ImageType !== "App") return image;
-    return state.updateImage(image.CompShareImageId, { Cover: coverUrl(image.CompShareImageId, "png") });
-  });
+  return platformCatalogue().map((seed) => addPlatformImage(state, seed));
+}
+
+/** A large catalogue on top of (or without) the demo data: `count` numbered platform images. */
+export function seedSyntheticImages(state: SimulatorState, count: number): void {
+  const first = state.listPlatformImages().length;
+  for (const seed of syntheticCatalogue(count, first)) addPlatformImage(state, seed);
+}
+
+function addPlatformImage(state: SimulatorState, seed: PlatformImageSeed): ImageRecord {
+  const image = state.addPlatformImage(seed);
+  if (image.ImageType !== "App") return image;
+  return state.updateImage(image.CompShareImageId, { Cover: coverUrl(image.CompShareImageId, "png") });
 }
 
 function seedDemoAccountImages(state: SimulatorState, demo: SimAccount): void {

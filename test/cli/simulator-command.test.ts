@@ -60,15 +60,48 @@ describe("compshare-bot simulator", () => {
     await expect(fetch(url ?? "", { method: "POST" })).rejects.toThrow(TypeError);
   });
 
-  it.each([[["--port", "abc"]], [["--port"]], [["--port", "70000"]], [["--port=-1"]], [["--bogus"]]])(
-    "refuses %j with usage and exit code 2",
-    async (args) => {
-      const buffer = bufferIo();
-      expect(await runSimulatorCommand(args, buffer.io, {}, { stop: AbortSignal.abort() })).toBe(2);
-      expect(buffer.err()).toContain(SIMULATOR_USAGE);
-      expect(buffer.out()).toBe("");
-    },
-  );
+  it("serves a large synthetic catalogue with --extra-images N", async () => {
+    const buffer = bufferIo();
+    const stop = new AbortController();
+    const exit = runSimulatorCommand(
+      ["--port=0", "--extra-images", "5000"],
+      buffer.io,
+      {},
+      {
+        stop: stop.signal,
+        logger: memoryLogger("info").logger,
+      },
+    );
+    const [, url] = (await buffer.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) ?? [];
+    const demo = await startSimulator();
+    try {
+      const keys = demo.demoAccount;
+      const plain = await call(demo, keys, "DescribeCompShareImages", { Limit: 1 });
+      const large = await call({ url: url ?? "" }, keys, "DescribeCompShareImages", { Limit: 20, Offset: 4990 });
+      expect(large.body.TotalCount).toBe(Number(plain.body.TotalCount) + 5000);
+      expect(large.body.ImageSet).toHaveLength(20);
+    } finally {
+      await demo.close();
+      stop.abort();
+    }
+    expect(await exit).toBe(0);
+  });
+
+  it.each([
+    [["--port", "abc"]],
+    [["--port"]],
+    [["--port", "70000"]],
+    [["--port=-1"]],
+    [["--bogus"]],
+    [["--extra-images", "100001"]],
+    [["--extra-images=-5"]],
+    [["--extra-images"]],
+  ])("refuses %j with usage and exit code 2", async (args) => {
+    const buffer = bufferIo();
+    expect(await runSimulatorCommand(args, buffer.io, {}, { stop: AbortSignal.abort() })).toBe(2);
+    expect(buffer.err()).toContain(SIMULATOR_USAGE);
+    expect(buffer.out()).toBe("");
+  });
 
   it("prints usage for --help", async () => {
     const buffer = bufferIo();
@@ -90,9 +123,17 @@ describe("compshare-bot simulator", () => {
     }
   });
 
-  it("parses --port N and --port=N, defaulting to 8787", () => {
-    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787 });
-    expect(parseSimulatorArgs(["--port", "9000"])).toEqual({ kind: "run", port: 9000 });
-    expect(parseSimulatorArgs(["--port=0"])).toEqual({ kind: "run", port: 0 });
+  it("parses --port N and --port=N, defaulting to 8787, and --extra-images, defaulting to 0", () => {
+    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787, extraImages: 0 });
+    expect(parseSimulatorArgs(["--port", "9000"])).toEqual({ kind: "run", port: 9000, extraImages: 0 });
+    expect(parseSimulatorArgs(["--port=0", "--extra-images=100000"])).toEqual({
+      kind: "run",
+      port: 0,
+      extraImages: 100_000,
+    });
+    expect(parseSimulatorArgs(["--extra-images", "x"])).toEqual({
+      kind: "error",
+      problem: '--extra-images needs a number of images from 0 to 100000, got "x".',
+    });
   });
 });
