@@ -211,7 +211,7 @@ export class SimulatorState {
     for (const id of ids) {
       const image = this.#images.get(id) as ImageRecord;
       if (!query.keep(image)) continue;
-      if (total >= query.offset && total < end) images.push(structuredClone(image));
+      if (total >= query.offset && total < end) images.push(copyOf(image));
       total += 1;
     }
     return { total, images };
@@ -350,7 +350,7 @@ export class SimulatorState {
   }
 
   #copies(ids: readonly string[]): ImageRecord[] {
-    return ids.map((id) => structuredClone(this.#images.get(id) as ImageRecord));
+    return ids.map((id) => copyOf(this.#images.get(id) as ImageRecord));
   }
 
   #scopeIds(scope: ImageScope): readonly string[] {
@@ -426,6 +426,21 @@ export class SimulatorState {
 
 export function isPlatformImage(image: Pick<ImageRecord, "ImageType">): boolean {
   return image.ImageType === "System" || image.ImageType === "App";
+}
+
+/**
+ * A deep copy of plain JSON-like data (records hold nothing else). Several times cheaper than
+ * structuredClone for an image, which goes through the serializer; a page of images is copied
+ * on every Describe*Images call, where that was a fifth of the simulator's time.
+ */
+function copyOf<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyOf) as T;
+  if (value === null || typeof value !== "object") return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // Records are plain objects: for-in sees their own fields only, without the array Object.entries builds.
+  for (const key in source) out[key] = copyOf(source[key]);
+  return out as T;
 }
 
 /** A field passed as undefined means "use the default", not "erase it". */
