@@ -2,7 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { FAKE_TEAM_ID } from "../test/e2e/fake-slack.ts";
 import type { Actor } from "../test/e2e/slack-requests.ts";
 
-/** The parent's handle on bench/fakes-process.ts (fake Slack + simulator in a child process). */
+/** The parent's handle on bench/fakes-process.ts (fake Slack, simulators, fixed-body servers in a child process). */
+
+/** The large simulator's platform catalogue, and the page asked of it (item 4 of issue 13). */
+export const LARGE_CATALOGUE = 5000;
+export const LARGE_CATALOGUE_PAGE = { Offset: 0, Limit: 20 } as const;
 
 export type FakesMessage =
   | {
@@ -11,14 +15,29 @@ export type FakesMessage =
       /** A response_url is this plus an id. */
       responseUrlBase: string;
       simUrl: string;
+      largeSimUrl: string;
+      fixedUrl: string;
+      fixedLargeUrl: string;
       demo: { publicKey: string; privateKey: string };
     }
-  | { type: "response"; id: string };
+  | { type: "response"; id: string }
+  | { type: "latency-set"; apiLatencyMs: number };
+
+export type FakesCommand = { apiLatencyMs: number };
 
 export interface Fakes {
   slackApiUrl: string;
+  /** The simulator with the demo data: what the bot and both baselines call. */
   simUrl: string;
+  /** A simulator of LARGE_CATALOGUE platform images. */
+  largeSimUrl: string;
+  /** Replays the demo simulator's answer to the IMAGES_PAGE request. */
+  fixedUrl: string;
+  /** Replays the large simulator's answer to LARGE_CATALOGUE_PAGE. */
+  fixedLargeUrl: string;
   demo: { publicKey: string; privateKey: string };
+  /** Every simulator (demo data) call waits this long before it is answered, from now on. */
+  setApiLatency(ms: number): Promise<void>;
   responseUrl(id: string): string;
   /** Resolves when the response_url post with this id arrives; call it before sending. */
   arrival(id: string): Promise<void>;
@@ -47,6 +66,7 @@ export async function startFakes(): Promise<Fakes> {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiting = new Map<string, () => void>();
+  let latencySet: (() => void) | undefined;
   let responses = 0;
   let countWaiters: { count: number; resolve: () => void }[] = [];
   const ready = new Promise<Extract<FakesMessage, { type: "ready" }>>((resolve, reject) => {
@@ -54,6 +74,10 @@ export async function startFakes(): Promise<Fakes> {
     child.on("message", (message: FakesMessage) => {
       if (message.type === "ready") {
         resolve(message);
+        return;
+      }
+      if (message.type === "latency-set") {
+        latencySet?.();
         return;
       }
       responses += 1;
@@ -70,7 +94,16 @@ export async function startFakes(): Promise<Fakes> {
   return {
     slackApiUrl: info.slackApiUrl,
     simUrl: info.simUrl,
+    largeSimUrl: info.largeSimUrl,
+    fixedUrl: info.fixedUrl,
+    fixedLargeUrl: info.fixedLargeUrl,
     demo: info.demo,
+    setApiLatency(ms) {
+      return new Promise<void>((resolve) => {
+        latencySet = resolve;
+        child.send({ apiLatencyMs: ms } satisfies FakesCommand);
+      });
+    },
     responseUrl: (id) => info.responseUrlBase + id,
     arrival: (id) => new Promise<void>((resolve) => waiting.set(id, resolve)),
     get responses() {

@@ -9,7 +9,7 @@ import { LOGIN_ACTION, LOGIN_BLOCKS, LOGIN_CALLBACK } from "../src/slack/views/k
 import { FAKE_TEAM_ID } from "../test/e2e/fake-slack.ts";
 import { type Actor, signSlackBody } from "../test/e2e/slack-requests.ts";
 import { execForm, instructions, parseDockerfile } from "../test/ship/dockerfile.ts";
-import { signedImagesBody } from "./compshare-body.ts";
+import { BENCH_REGION, signedImagesBody } from "./compshare-body.ts";
 import { type Fakes, startFakes } from "./fakes.ts";
 import { type ServerProcess, startServer } from "./server-process.ts";
 
@@ -46,7 +46,7 @@ export async function startRig(): Promise<Rig> {
   const fakes = await startFakes();
   const signingSecret = randomBytes(16).toString("hex");
   const botToken = `xoxb-fake-bot-token-${randomBytes(12).toString("hex")}`;
-  const account = { ...fakes.demo, region: "cn-wlcb", zone: "cn-wlcb-01" };
+  const account = { ...fakes.demo, ...BENCH_REGION };
   const slackEnv = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fakes.slackApiUrl };
   let starts = 0;
 

@@ -1,104 +1,136 @@
 import { benchUser } from "../fakes.ts";
-import type { Rig } from "../rig.ts";
+import type { BenchProfile } from "../profile.ts";
+import type { Build, Rig } from "../rig.ts";
+import { interleavedRounds } from "../rounds.ts";
 import type { ServerProcess } from "../server-process.ts";
 import { closedLoop, prepareCommand, SlackLoad } from "../slack-load.ts";
-import { type LatencySummary, round, summarize } from "../stats.ts";
+import { type LatencySummary, percentile, type RatioEstimate, ratioEstimate, round, summarize } from "../stats.ts";
 
-export interface AckLatencyRow {
+/** The commands timed: the cheapest, and the one that calls CompShare with the user's stored keys. */
+export type AckCommand = "help" | "images";
+export const ACK_COMMANDS: readonly AckCommand[] = ["help", "images"];
+/** Users who have logged in, so `images` runs as for a real user; both commands come from them. */
+export const LOGGED_IN_USERS = 8;
+
+export interface AckMode {
+  /** Median (95 % bootstrap interval) of the per-round ratios bot p99 ÷ bare p99. */
+  p99Ratio: RatioEstimate;
+  /** Every round's samples pooled, for the picture. */
+  bot: LatencySummary;
+  bare: LatencySummary;
+}
+
+export interface AckPair {
+  build: Build;
+  command: AckCommand;
   concurrency: number;
+  rounds: number;
   /**
    * burst: `concurrency` commands sent at once, then every ack and reply awaited, repeated (a
    * spike, as when a channel acts at once). sustained: a closed loop keeping `concurrency` in
    * flight without pause, which saturates the server, so latency there is concurrency ÷ throughput.
    */
-  mode: "burst" | "sustained";
-  bot: LatencySummary;
-  bare: LatencySummary;
-  /** Server CPU (user + system) per command over this level's measured runs, replies included. */
+  burst: AckMode;
+  sustained: AckMode;
+  /** Server CPU (user + system) per command over the measured rounds, replies included. */
   cpuMsPerCommand: { bot: number; bare: number };
 }
 
-export const ACK_LEVELS = [
-  { concurrency: 1, requests: 600 },
-  { concurrency: 50, requests: 3000 },
-  { concurrency: 200, requests: 4000 },
-] as const;
-
-const ROUNDS = 2;
-
-interface Target {
+interface Side {
   server: ServerProcess;
   load: SlackLoad;
-  /** The bot answers each help through its response_url; bare Bolt only acks. */
+  /** The bot answers every command through its response_url; bare Bolt only for `images`. */
   replies: boolean;
-  samples: { burst: number[]; sustained: number[] };
   cpuMs: number;
+  commands: number;
+  pooled: { burst: number[]; sustained: number[] };
+}
+
+interface RoundSamples {
+  burst: number[];
+  sustained: number[];
 }
 
 /**
- * The HTTP response time of POST /slack/events for `/compshare help`, i.e. how long Slack waits
- * for the ack. Each level opens its keep-alive connections and warms them before the clock
- * starts, so connection set-up is not what is measured. Bot and bare Bolt take turns, round by
- * round, so drift on the machine hits both; the bot's replies are drained before every turn.
+ * The HTTP response time of POST /slack/events (how long Slack waits for the ack) for one
+ * command, bot against bare Bolt in the same build, in interleaved rounds. Keep-alive connections
+ * are opened and warmed before the first round, and each turn waits for its replies, so neither
+ * side's replies land in the other's turn.
  */
-export async function measureAckLatency(rig: Rig, bot: ServerProcess, bare: ServerProcess): Promise<AckLatencyRow[]> {
-  const rows: AckLatencyRow[] = [];
-  for (const level of ACK_LEVELS) {
-    const target = (server: ServerProcess, replies: boolean): Target => ({
-      server,
-      load: new SlackLoad(server.baseUrl, level.concurrency),
-      replies,
-      samples: { burst: [], sustained: [] },
-      cpuMs: 0,
+export async function measureAck(
+  rig: Rig,
+  servers: { bot: ServerProcess; bare: ServerProcess; build: Build },
+  command: AckCommand,
+  profile: BenchProfile,
+): Promise<AckPair> {
+  const { concurrency, warmup, burstsPerRound, sustainedPerRound } = profile.ack;
+  const side = (server: ServerProcess, replies: boolean): Side => ({
+    server,
+    load: new SlackLoad(server.baseUrl, concurrency),
+    replies,
+    cpuMs: 0,
+    commands: 0,
+    pooled: { burst: [], sustained: [] },
+  });
+  const bot = side(servers.bot, true);
+  const bare = side(servers.bare, command === "images");
+  try {
+    for (const s of [bot, bare]) await send(rig, s, command, concurrency, warmup);
+    const turn = async (s: Side): Promise<RoundSamples> => {
+      const cpuBefore = s.server.cpuMs();
+      const burst: number[] = [];
+      for (let b = 0; b < burstsPerRound; b += 1)
+        burst.push(...(await send(rig, s, command, concurrency, concurrency)));
+      const sustained = await send(rig, s, command, concurrency, sustainedPerRound);
+      s.cpuMs += s.server.cpuMs() - cpuBefore;
+      s.commands += burst.length + sustained.length;
+      s.pooled.burst.push(...burst);
+      s.pooled.sustained.push(...sustained);
+      return { burst, sustained };
+    };
+    const rounds = await interleavedRounds(
+      profile.ack.rounds,
+      () => turn(bot),
+      () => turn(bare),
+    );
+    const mode = (name: keyof RoundSamples): AckMode => ({
+      p99Ratio: ratioEstimate(
+        rounds.map((r) => ({ numerator: p99(r.subject[name]), denominator: p99(r.baseline[name]) })),
+      ),
+      bot: summarize(bot.pooled[name]),
+      bare: summarize(bare.pooled[name]),
     });
-    const targets = { bot: target(bot, true), bare: target(bare, false) };
-    const perRound = level.requests / ROUNDS;
-    try {
-      for (const t of Object.values(targets)) await run(rig, t, level.concurrency, level.concurrency * 4);
-      for (let round = 0; round < ROUNDS; round += 1) {
-        for (const which of round % 2 === 0 ? (["bare", "bot"] as const) : (["bot", "bare"] as const)) {
-          const t = targets[which];
-          const cpuBefore = t.server.cpuMs();
-          for (let sent = 0; sent < perRound; sent += level.concurrency) {
-            t.samples.burst.push(...(await run(rig, t, level.concurrency, level.concurrency)));
-          }
-          if (level.concurrency > 1) t.samples.sustained.push(...(await run(rig, t, level.concurrency, perRound)));
-          t.cpuMs += t.server.cpuMs() - cpuBefore;
-        }
-      }
-    } finally {
-      await Promise.all(Object.values(targets).map((t) => t.load.close()));
-    }
-    for (const mode of level.concurrency > 1 ? (["burst", "sustained"] as const) : (["burst"] as const)) {
-      rows.push({
-        concurrency: level.concurrency,
-        mode,
-        bot: summarize(targets.bot.samples[mode]),
-        bare: summarize(targets.bare.samples[mode]),
-        cpuMsPerCommand: {
-          bot: round(targets.bot.cpuMs / commands(targets.bot), 3),
-          bare: round(targets.bare.cpuMs / commands(targets.bare), 3),
-        },
-      });
-    }
+    return {
+      build: servers.build,
+      command,
+      concurrency,
+      rounds: profile.ack.rounds,
+      burst: mode("burst"),
+      sustained: mode("sustained"),
+      cpuMsPerCommand: { bot: round(bot.cpuMs / bot.commands), bare: round(bare.cpuMs / bare.commands) },
+    };
+  } finally {
+    await Promise.all([bot.load.close(), bare.load.close()]);
   }
-  return rows;
+}
+
+function p99(samples: readonly number[]): number {
+  return percentile(
+    [...samples].sort((a, b) => a - b),
+    99,
+  );
 }
 
 /** `count` commands with `concurrency` in flight; resolves once every reply has arrived too. */
-async function run(rig: Rig, target: Target, concurrency: number, count: number): Promise<number[]> {
+async function send(rig: Rig, side: Side, command: AckCommand, concurrency: number, count: number): Promise<number[]> {
   const requests = Array.from({ length: count }, (_, i) =>
-    prepareCommand(rig.signingSecret, "help", benchUser(i), rig.fakes.responseUrl),
+    prepareCommand(rig.signingSecret, command, benchUser(i % LOGGED_IN_USERS), rig.fakes.responseUrl),
   );
-  const expected = rig.fakes.responses + (target.replies ? count : 0);
+  const expected = rig.fakes.responses + (side.replies ? count : 0);
   const { latencies } = await closedLoop(concurrency, requests, async (request) => {
-    const status = await target.load.send(request);
-    if (status !== 200) throw new Error(`${target.server.name} answered ${status}`);
+    const status = await side.load.send(request);
+    if (status !== 200) throw new Error(`${side.server.name} answered ${status}`);
   });
   await rig.fakes.responsesReach(expected, 120_000);
   return latencies;
-}
-
-function commands(target: Target): number {
-  return target.samples.burst.length + target.samples.sustained.length;
 }

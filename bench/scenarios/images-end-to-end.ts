@@ -1,55 +1,77 @@
 import { benchUser } from "../fakes.ts";
+import type { BenchProfile } from "../profile.ts";
 import type { Rig } from "../rig.ts";
+import { interleavedRounds } from "../rounds.ts";
 import type { ServerProcess } from "../server-process.ts";
 import { closedLoop, prepareCommand, SlackLoad } from "../slack-load.ts";
 import { type LatencySummary, summarize } from "../stats.ts";
+import { LOGGED_IN_USERS } from "./ack-latency.ts";
 
-export interface ImagesEndToEndResult {
-  requests: number;
+export interface ImagesEndToEndRow {
+  /** What every simulator call waited before its answer. */
+  apiLatencyMs: number;
+  rounds: number;
+  /** All rounds pooled. */
   bot: LatencySummary;
   bare: LatencySummary;
 }
 
-/** Logged-in users the bot answers for; the bare baseline signs with the same demo keys. */
-export const LOGGED_IN_USERS = 8;
-const REQUESTS = 400;
-const BLOCK = 50;
+/** How far past the API's own latency the bot's p99 may be. */
+export const END_TO_END_ALLOWANCE_MS = 15;
 
 /**
- * `/compshare images`, one at a time, from sending the signed command to the reply's arrival at
- * the fake Slack's response_url (reported by the fakes process over IPC, the same hop for both).
- * The simulator answers at once. The baseline is bare Bolt doing the least the command needs:
- * ack, one raw DescribeCompShareImages, respond.
+ * `/compshare images` from logged-in users, one at a time, from sending the signed command to the
+ * reply's arrival at the fake Slack's response_url (reported by the fakes process over IPC, the
+ * same hop for both), with every CompShare call delayed by the injected API latency. The
+ * baseline is bare Bolt doing the least the command needs: ack, one raw DescribeCompShareImages,
+ * respond. Bot and baseline take turns round by round.
  */
 export async function measureImagesEndToEnd(
   rig: Rig,
   bot: ServerProcess,
   bare: ServerProcess,
-): Promise<ImagesEndToEndResult> {
-  await run(rig, bot, 50);
-  await run(rig, bare, 50);
-  const samples = { bot: [] as number[], bare: [] as number[] };
-  for (let block = 0; block < REQUESTS / BLOCK; block += 1) {
-    const order = block % 2 === 0 ? ([bare, bot] as const) : ([bot, bare] as const);
-    for (const target of order) samples[target === bot ? "bot" : "bare"].push(...(await run(rig, target, BLOCK)));
+  profile: BenchProfile,
+): Promise<ImagesEndToEndRow[]> {
+  const rows: ImagesEndToEndRow[] = [];
+  const sides = [
+    { server: bot, load: new SlackLoad(bot.baseUrl, 1) },
+    { server: bare, load: new SlackLoad(bare.baseUrl, 1) },
+  ] as const;
+  const [botSide, bareSide] = sides;
+  try {
+    for (const apiLatencyMs of profile.imagesEndToEnd.apiLatenciesMs) {
+      await rig.fakes.setApiLatency(apiLatencyMs);
+      const count = profile.imagesEndToEnd.requestsPerRound(apiLatencyMs);
+      for (const side of sides) await run(rig, side, 2);
+      const rounds = await interleavedRounds(
+        profile.rounds,
+        () => run(rig, botSide, count),
+        () => run(rig, bareSide, count),
+      );
+      rows.push({
+        apiLatencyMs,
+        rounds: profile.rounds,
+        bot: summarize(rounds.flatMap((r) => r.subject)),
+        bare: summarize(rounds.flatMap((r) => r.baseline)),
+      });
+    }
+  } finally {
+    await rig.fakes.setApiLatency(0);
+    await Promise.all(sides.map((side) => side.load.close()));
   }
-  return { requests: REQUESTS, bot: summarize(samples.bot), bare: summarize(samples.bare) };
+  return rows;
 }
 
-async function run(rig: Rig, target: ServerProcess, count: number): Promise<number[]> {
+/** On a keep-alive connection warmed before the clock starts. */
+async function run(rig: Rig, side: { server: ServerProcess; load: SlackLoad }, count: number): Promise<number[]> {
   const requests = Array.from({ length: count }, (_, i) =>
     prepareCommand(rig.signingSecret, "images", benchUser(i % LOGGED_IN_USERS), rig.fakes.responseUrl),
   );
-  const load = new SlackLoad(target.baseUrl, 1);
-  try {
-    const { latencies } = await closedLoop(1, requests, async (request) => {
-      const arrived = rig.fakes.arrival(request.responseId);
-      const status = await load.send(request);
-      if (status !== 200) throw new Error(`${target.name} answered ${status}`);
-      await arrived;
-    });
-    return latencies;
-  } finally {
-    await load.close();
-  }
+  const { latencies } = await closedLoop(1, requests, async (request) => {
+    const arrived = rig.fakes.arrival(request.responseId);
+    const status = await side.load.send(request);
+    if (status !== 200) throw new Error(`${side.server.name} answered ${status}`);
+    await arrived;
+  });
+  return latencies;
 }

@@ -16,6 +16,7 @@ import type { CliIo } from "./io.ts";
 export const DEFAULT_SIMULATOR_PORT = 8787;
 /** An hour: anything longer is surely a typo, and the lock lets go after 10 minutes anyway. */
 export const MAX_OP_SECONDS = 3600;
+export const MAX_EXTRA_IMAGES = 100_000;
 const HOST = "127.0.0.1";
 
 /** The simulator's flags; a new flag is one entry here (parsing and usage follow). */
@@ -29,6 +30,11 @@ const SIMULATOR_OPTIONS = {
     type: "string",
     valueName: "N",
     description: `how long each Stop, Start, Reboot, Reinstall and custom-image creation takes, 0-${MAX_OP_SECONDS}, decimals allowed (default ${DEFAULT_OP_SECONDS}; 0 makes them instant)`,
+  },
+  "extra-images": {
+    type: "string",
+    valueName: "N",
+    description: `add N numbered platform images to the demo catalogue, 0-${MAX_EXTRA_IMAGES} (default 0), to try paging, search and pickers on a large catalogue`,
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -50,13 +56,17 @@ export interface SimulatorCommandDeps {
 }
 
 type ParsedArgs =
-  | { kind: "run"; port: number; opSeconds: number }
+  | { kind: "run"; port: number; opSeconds: number; extraImages: number }
   | Exclude<ParsedCommand<typeof SIMULATOR_OPTIONS>, { kind: "run" }>;
 
 export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
   const parsed = parseCommand(SIMULATOR_COMMAND, args);
   if (parsed.kind !== "run") return parsed;
-  const { port = String(DEFAULT_SIMULATOR_PORT), "op-seconds": opSeconds = String(DEFAULT_OP_SECONDS) } = parsed.values;
+  const {
+    port = String(DEFAULT_SIMULATOR_PORT),
+    "op-seconds": opSeconds = String(DEFAULT_OP_SECONDS),
+    "extra-images": extraImages = "0",
+  } = parsed.values;
   const problems: string[] = [];
   if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) {
     problems.push(`--port needs a port number from 0 to 65535, got "${port}"`);
@@ -64,12 +74,15 @@ export function parseSimulatorArgs(args: readonly string[]): ParsedArgs {
   if (!/^\d{1,4}(\.\d{1,3})?$/.test(opSeconds) || Number(opSeconds) > MAX_OP_SECONDS) {
     problems.push(`--op-seconds needs a number of seconds from 0 to ${MAX_OP_SECONDS}, got "${opSeconds}"`);
   }
+  if (!/^\d{1,6}$/.test(extraImages) || Number(extraImages) > MAX_EXTRA_IMAGES) {
+    problems.push(`--extra-images needs a number of images from 0 to ${MAX_EXTRA_IMAGES}, got "${extraImages}"`);
+  }
   if (problems.length > 0) return { kind: "error", problems };
-  return { kind: "run", port: Number(port), opSeconds: Number(opSeconds) };
+  return { kind: "run", port: Number(port), opSeconds: Number(opSeconds), extraImages: Number(extraImages) };
 }
 
 /**
- * `compshare-bot simulator [--port N] [--op-seconds N]`: runs the simulator until stopped, then closes it.
+ * `compshare-bot simulator [--port N] [--op-seconds N] [--extra-images N]`: runs the simulator until stopped, then closes it.
  * Exit codes: 0 after a clean stop, 1 when it cannot listen, 2 for bad arguments.
  */
 export async function runSimulatorCommand(
@@ -83,7 +96,13 @@ export async function runSimulatorCommand(
   const logger = deps.logger ?? stderrLogger(env);
   let sim: Simulator;
   try {
-    sim = await startSimulator({ port: parsed.port, host: HOST, logger, opSeconds: parsed.opSeconds });
+    sim = await startSimulator({
+      port: parsed.port,
+      host: HOST,
+      logger,
+      opSeconds: parsed.opSeconds,
+      extraImages: parsed.extraImages,
+    });
   } catch (error) {
     io.err(cannotListen(parsed.port, error));
     return 1;

@@ -587,37 +587,57 @@ export function platformCatalogue(): PlatformImageSeed[] {
   const seeds: PlatformImageSeed[] = [];
   for (const family of FAMILIES) {
     family.variants.forEach((variant, variantIndex) => {
-      const index = seeds.length;
-      const author = family.authors[variantIndex % family.authors.length] ?? "CompShare";
-      const name = family.name.replace("{v}", variant);
-      const createTime = CATALOGUE_EPOCH + index * 3 * DAY;
-      seeds.push({
-        Name: name,
-        ImageType: family.type,
-        Author: author,
-        Owner: { AccountId: AUTHOR_ACCOUNT_IDS[author] ?? "100000002", AccountName: author },
-        Status: statusFor(index),
-        Tags: [...family.tags],
-        Description: family.description,
-        Readme: `## ${name}\n\n${family.description}\n\n### 使用说明 / Usage\n\n1. 开机后在控制台打开应用入口。\n2. Open the app from the console once the instance is Running.\n`,
-        Visibility: 1,
-        Price: family.prices[variantIndex % family.prices.length] ?? 0,
-        Size: family.type === "System" ? 20_480 + (index % 10) * 1024 : 40_960 + (index % 15) * 2048,
-        CreateTime: createTime,
-        PubTime: createTime + 3600,
-        VersionName: variant,
-        VersionDesc: `${name} release`,
-        AutoStart: family.type === "App",
-        Softwares: {
-          CUDAVersion: family.cuda(variant, variantIndex),
-          Framework: family.framework,
-          FrameworkVersion: family.frameworkVersion(variant, variantIndex),
-          Applications: [...family.applications],
-        },
-        SourceGpuType: GPU_TYPES[index % GPU_TYPES.length] ?? "4090",
-        SupportedGpuTypes: family.supportedGpuTypes?.(variant) ?? [],
-      });
+      seeds.push(seedOf(family, variantIndex, seeds.length, family.name.replace("{v}", variant)));
     });
   }
   return seeds;
+}
+
+/**
+ * `count` more platform images for a large catalogue (the simulator's --extra-images): the demo
+ * families again, numbered, by the same fixed rules, so they page, filter and search like the rest.
+ */
+export function syntheticCatalogue(count: number, firstIndex: number): PlatformImageSeed[] {
+  const seeds: PlatformImageSeed[] = [];
+  for (let n = 0; n < count; n += 1) {
+    const family = FAMILIES[n % FAMILIES.length] as Family;
+    const variantIndex = Math.floor(n / FAMILIES.length) % family.variants.length;
+    const variant = family.variants[variantIndex] ?? "";
+    const name = `${family.name.replace("{v}", variant)} #${n + 1}`;
+    seeds.push(seedOf(family, variantIndex, firstIndex + n, name));
+  }
+  return seeds;
+}
+
+function seedOf(family: Family, variantIndex: number, index: number, name: string): PlatformImageSeed {
+  const variant = family.variants[variantIndex] ?? "";
+  const author = family.authors[variantIndex % family.authors.length] ?? "CompShare";
+  // Three days apart, wrapping after about five years so a large synthetic catalogue stays in the past.
+  const createTime = CATALOGUE_EPOCH + (index % 600) * 3 * DAY;
+  return {
+    Name: name,
+    ImageType: family.type,
+    Author: author,
+    Owner: { AccountId: AUTHOR_ACCOUNT_IDS[author] ?? "100000002", AccountName: author },
+    Status: statusFor(index),
+    Tags: [...family.tags],
+    Description: family.description,
+    Readme: `## ${name}\n\n${family.description}\n\n### 使用说明 / Usage\n\n1. 开机后在控制台打开应用入口。\n2. Open the app from the console once the instance is Running.\n`,
+    Visibility: 1,
+    Price: family.prices[variantIndex % family.prices.length] ?? 0,
+    Size: family.type === "System" ? 20_480 + (index % 10) * 1024 : 40_960 + (index % 15) * 2048,
+    CreateTime: createTime,
+    PubTime: createTime + 3600,
+    VersionName: variant,
+    VersionDesc: `${name} release`,
+    AutoStart: family.type === "App",
+    Softwares: {
+      CUDAVersion: family.cuda(variant, variantIndex),
+      Framework: family.framework,
+      FrameworkVersion: family.frameworkVersion(variant, variantIndex),
+      Applications: [...family.applications],
+    },
+    SourceGpuType: GPU_TYPES[index % GPU_TYPES.length] ?? "4090",
+    SupportedGpuTypes: family.supportedGpuTypes?.(variant) ?? [],
+  };
 }

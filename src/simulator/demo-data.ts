@@ -1,6 +1,6 @@
 import type { AccountInput, SimAccount } from "./accounts.ts";
 import { coverUrl } from "./cover.ts";
-import { platformCatalogue } from "./demo-catalogue.ts";
+import { type PlatformImageSeed, platformCatalogue, syntheticCatalogue } from "./demo-catalogue.ts";
 import { type ImageRecord, type SimulatorState, UnknownEntityError } from "./state.ts";
 
 /**
@@ -37,17 +37,26 @@ export function seedDemoData(state: SimulatorState, accounts: { demo: SimAccount
 }
 
 function seedPlatformImages(state: SimulatorState): ImageRecord[] {
-  return platformCatalogue().map((seed, index) => {
-    // Usage counts vary so a list has something to sort by; deterministic like everything here.
-    const image = state.addPlatformImage({
-      CreatedCount: (index * 37) % 500,
-      FavoritesCount: (index * 11) % 90,
-      ImageUseTime: (index * 53) % 2000,
-      ...seed,
-    });
-    if (image.ImageType !== "App") return image;
-    return state.updateImage(image.CompShareImageId, { Cover: coverUrl(image.CompShareImageId, "png") });
+  return platformCatalogue().map((seed, index) => addPlatformImage(state, seed, index));
+}
+
+/** A large catalogue on top of (or without) the demo data: `count` numbered platform images. */
+export function seedSyntheticImages(state: SimulatorState, count: number): void {
+  const first = state.listPlatformImages().length;
+  let index = first;
+  for (const seed of syntheticCatalogue(count, first)) addPlatformImage(state, seed, index++);
+}
+
+function addPlatformImage(state: SimulatorState, seed: PlatformImageSeed, index: number): ImageRecord {
+  // Usage counts vary so a list has something to sort by; deterministic like everything here.
+  const image = state.addPlatformImage({
+    CreatedCount: (index * 37) % 500,
+    FavoritesCount: (index * 11) % 90,
+    ImageUseTime: (index * 53) % 2000,
+    ...seed,
   });
+  if (image.ImageType !== "App") return image;
+  return state.updateImage(image.CompShareImageId, { Cover: coverUrl(image.CompShareImageId, "png") });
 }
 
 function seedDemoAccountImages(state: SimulatorState, demo: SimAccount): void {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../log.ts";
 import type { AccountInput, SimAccount } from "./accounts.ts";
-import { DEMO_ACCOUNT, OTHER_ACCOUNT, seedDemoData } from "./demo-data.ts";
+import { DEMO_ACCOUNT, OTHER_ACCOUNT, seedDemoData, seedSyntheticImages } from "./demo-data.ts";
 import { type Fault, FaultInjector, type FaultOptions } from "./faults.ts";
 import { createRequestHandler, type RecordedRequest } from "./server.ts";
 import { SimulatorState } from "./state.ts";
@@ -38,6 +38,8 @@ export interface SimulatorOptions {
    * (DEFAULT_OP_SECONDS when absent). 0 makes them land at once, with no lock held after.
    */
   opSeconds?: number;
+  /** Numbered platform images added after the demo catalogue, for a large one; 0 by default. */
+  extraImages?: number;
 }
 
 /** A running CompShare API simulator (DESIGN §4) on node:http. */
@@ -69,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const demoAccount = state.addAccount(DEMO_ACCOUNT);
   const otherAccount = state.addAccount(OTHER_ACCOUNT);
   if (options.demoData ?? true) seedDemoData(state, { demo: demoAccount, other: otherAccount });
+  if (options.extraImages) seedSyntheticImages(state, options.extraImages);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const closing = new AbortController();

@@ -123,6 +123,21 @@ export type ImagePatch = Partial<
 export type ImageFields = Partial<Omit<ImageRecord, "CompShareImageId" | "Owner">>;
 export type InstanceFields = Partial<Omit<InstanceRecord, "UHostId">>;
 
+/** Which images a Describe*Images action lists: the platform's, an account's own, or those shared with it. */
+export type ImageScope =
+  | { kind: "platform" }
+  | { kind: "custom"; accountId: string }
+  | { kind: "shared"; accountId: string };
+
+export interface ImagePageQuery {
+  /** Only this image (looked up, not searched for), when given. */
+  imageId?: string;
+  /** Sees the stored record itself, so it must only read it. */
+  keep?: (image: Readonly<ImageRecord>) => boolean;
+  offset: number;
+  limit: number;
+}
+
 /** The vendor page: "同一实例的操作存在并发锁(10 分钟 TTL)". */
 export const OPERATION_LOCK_MS = 10 * 60 * 1000;
 
@@ -199,6 +214,11 @@ export class SimulatorState {
   readonly #accounts = new AccountRegistry();
   readonly #images = new Map<string, ImageRecord>();
   readonly #sharedWith = new Map<string, Set<string>>();
+  /** Image ids by scope, in insertion order, so a page is found without scanning or copying the rest. */
+  readonly #platformIds: string[] = [];
+  readonly #ownedIds = new Map<string, string[]>();
+  readonly #sharedIds = new Map<string, string[]>();
+  readonly #insertionOrder = new Map<string, number>();
   readonly #instances = new Map<string, InstanceRecord>();
   readonly #instanceOwners = new Map<string, string>();
   readonly #lockedUntil = new Map<string, number>();
@@ -236,15 +256,36 @@ export class SimulatorState {
   }
 
   listPlatformImages(): ImageRecord[] {
-    return this.#selectImages((image) => isPlatformImage(image));
+    return this.#copies(this.#platformIds);
   }
 
   listCustomImages(accountId: string): ImageRecord[] {
-    return this.#selectImages((image) => !isPlatformImage(image) && image.Owner.AccountId === accountId);
+    return this.#copies(this.#ownedIds.get(accountId) ?? []);
   }
 
   listSharedImages(accountId: string): ImageRecord[] {
-    return this.#selectImages((image) => this.#sharedWith.get(image.CompShareImageId)?.has(accountId) === true);
+    return this.#copies(this.#sharedIds.get(accountId) ?? []);
+  }
+
+  /**
+   * One page of a scope: how many images match, and copies of only those on the page. Its cost
+   * grows with the page (and with the scope only when `keep` has to look at every image), never
+   * with copying a catalogue nobody asked for.
+   */
+  pageOfImages(scope: ImageScope, query: ImagePageQuery): { total: number; images: ImageRecord[] } {
+    this.#settle();
+    const ids = query.imageId === undefined ? this.#scopeIds(scope) : this.#inScope(scope, query.imageId);
+    const end = query.offset + query.limit;
+    if (query.keep === undefined) return { total: ids.length, images: this.#copies(ids.slice(query.offset, end)) };
+    const images: ImageRecord[] = [];
+    let total = 0;
+    for (const id of ids) {
+      const image = this.#images.get(id) as ImageRecord;
+      if (!query.keep(image)) continue;
+      if (total >= query.offset && total < end) images.push(copyOf(image));
+      total += 1;
+    }
+    return { total, images };
   }
 
   isSharedWith(imageId: string, accountId: string): boolean {
@@ -274,8 +315,14 @@ export class SimulatorState {
     this.#requireImage(imageId);
     if (this.#accounts.byId(accountId) === undefined) throw new UnknownEntityError("account", accountId);
     const accounts = this.#sharedWith.get(imageId) ?? new Set<string>();
+    if (accounts.has(accountId)) return;
     accounts.add(accountId);
     this.#sharedWith.set(imageId, accounts);
+    const shared = this.#sharedIds.get(accountId) ?? [];
+    shared.push(imageId);
+    const order = (id: string) => this.#insertionOrder.get(id) ?? 0;
+    shared.sort((a, b) => order(a) - order(b));
+    this.#sharedIds.set(accountId, shared);
   }
 
   setImageStatus(imageId: string, status: ImageStatus): void {
@@ -498,11 +545,27 @@ export class SimulatorState {
     return this.#reinstalls.map((record) => ({ ...record }));
   }
 
-  #selectImages(keep: (image: ImageRecord) => boolean): ImageRecord[] {
+  #copies(ids: readonly string[]): ImageRecord[] {
     this.#settle();
-    const out: ImageRecord[] = [];
-    for (const image of this.#images.values()) if (keep(image)) out.push(structuredClone(image));
-    return out;
+    return ids.map((id) => copyOf(this.#images.get(id) as ImageRecord));
+  }
+
+  #scopeIds(scope: ImageScope): readonly string[] {
+    if (scope.kind === "platform") return this.#platformIds;
+    return (scope.kind === "custom" ? this.#ownedIds : this.#sharedIds).get(scope.accountId) ?? [];
+  }
+
+  /** The image's id alone when it exists and belongs to the scope; nothing otherwise. */
+  #inScope(scope: ImageScope, imageId: string): string[] {
+    const image = this.#images.get(imageId);
+    if (image === undefined) return [];
+    const belongs =
+      scope.kind === "platform"
+        ? isPlatformImage(image)
+        : scope.kind === "custom"
+          ? !isPlatformImage(image) && image.Owner.AccountId === scope.accountId
+          : this.isSharedWith(imageId, scope.accountId);
+    return belongs ? [imageId] : [];
   }
 
   #requireImage(imageId: string): ImageRecord {
@@ -518,7 +581,15 @@ export class SimulatorState {
   }
 
   #insertImage(image: ImageRecord): ImageRecord {
-    this.#images.set(image.CompShareImageId, image);
+    const id = image.CompShareImageId;
+    this.#images.set(id, image);
+    this.#insertionOrder.set(id, this.#insertionOrder.size);
+    if (isPlatformImage(image)) this.#platformIds.push(id);
+    else {
+      const owned = this.#ownedIds.get(image.Owner.AccountId) ?? [];
+      owned.push(id);
+      this.#ownedIds.set(image.Owner.AccountId, owned);
+    }
     return structuredClone(image);
   }
 
@@ -560,6 +631,21 @@ export class SimulatorState {
 
 export function isPlatformImage(image: Pick<ImageRecord, "ImageType">): boolean {
   return image.ImageType === "System" || image.ImageType === "App";
+}
+
+/**
+ * A deep copy of plain JSON-like data (records hold nothing else). Several times cheaper than
+ * structuredClone for an image, which goes through the serializer; a page of images is copied
+ * on every Describe*Images call, where that was a fifth of the simulator's time.
+ */
+function copyOf<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyOf) as T;
+  if (value === null || typeof value !== "object") return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // Records are plain objects: for-in sees their own fields only, without the array Object.entries builds.
+  for (const key in source) out[key] = copyOf(source[key]);
+  return out as T;
 }
 
 /** A field passed as undefined means "use the default", not "erase it". */

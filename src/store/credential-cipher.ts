@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from "node:crypto";
 import { CredentialDecryptError, StoreConfigError } from "./errors.ts";
 
 const ALGORITHM = "aes-256-gcm";
@@ -36,9 +43,19 @@ function associatedData(owner: CredentialOwner): Buffer {
 /**
  * AES-256-GCM over a keyring: the first key encrypts, every key decrypts. Keys live in a
  * private field so inspecting or logging the object shows none of them.
+ *
+ * Each key is imported once, as a KeyObject: handing createDecipheriv a Buffer makes it build a
+ * fresh secret key from the bytes on every call (prepareSecretKey), which was most of open()'s
+ * cost and runs for every command that uses stored keys.
+ *
+ * Decrypted private keys are not cached, not even for a short TTL. With the key imported, open()
+ * is a few microseconds beside the database read that fetches the record, and that read has to
+ * happen anyway: it is what notices a logout, a new login or a rotation, on this process or on a
+ * PostgreSQL peer. A plaintext cache would save almost nothing and would keep every recent
+ * user's private key in the heap (heap snapshots, core dumps) and need invalidating across replicas.
  */
 export class CredentialCipher {
-  readonly #keys = new Map<string, Buffer>();
+  readonly #keys = new Map<string, KeyObject>();
   readonly #primaryKeyId: string;
 
   constructor(keys: readonly Buffer[]) {
@@ -48,11 +65,12 @@ export class CredentialCipher {
         throw new StoreConfigError(`credentials key ${index + 1} of ${keys.length} is not ${KEY_BYTES} bytes`);
       }
       const id = keyIdOf(key);
+      const imported = createSecretKey(key);
       const known = this.#keys.get(id);
-      if (known !== undefined && !known.equals(key)) {
+      if (known !== undefined && !known.equals(imported)) {
         throw new StoreConfigError(`credentials keys ${id} collide on their key id; generate a new key`);
       }
-      if (known === undefined) this.#keys.set(id, Buffer.from(key));
+      if (known === undefined) this.#keys.set(id, imported);
     }
     this.#primaryKeyId = keyIdOf(keys[0] as Buffer);
   }
@@ -66,7 +84,7 @@ export class CredentialCipher {
   }
 
   seal(plaintext: string, owner: CredentialOwner): SealedSecret {
-    const key = this.#keys.get(this.#primaryKeyId) as Buffer;
+    const key = this.#keys.get(this.#primaryKeyId) as KeyObject;
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: TAG_BYTES });
     cipher.setAAD(associatedData(owner));

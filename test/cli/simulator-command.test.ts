@@ -61,6 +61,33 @@ describe("compshare-bot simulator", () => {
     await expect(fetch(url ?? "", { method: "POST" })).rejects.toThrow(TypeError);
   });
 
+  it("serves a large synthetic catalogue with --extra-images N", async () => {
+    const buffer = bufferIo();
+    const stop = new AbortController();
+    const exit = runSimulatorCommand(
+      ["--port=0", "--extra-images", "5000"],
+      buffer.io,
+      {},
+      {
+        stop: stop.signal,
+        logger: memoryLogger("info").logger,
+      },
+    );
+    const [, url] = (await buffer.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) ?? [];
+    const demo = await startSimulator();
+    try {
+      const keys = demo.demoAccount;
+      const plain = await call(demo, keys, "DescribeCompShareImages", { Limit: 1 });
+      const large = await call({ url: url ?? "" }, keys, "DescribeCompShareImages", { Limit: 20, Offset: 4990 });
+      expect(large.body.TotalCount).toBe(Number(plain.body.TotalCount) + 5000);
+      expect(large.body.ImageSet).toHaveLength(20);
+    } finally {
+      await demo.close();
+      stop.abort();
+    }
+    expect(await exit).toBe(0);
+  });
+
   it.each([
     [["--port", "abc"]],
     [["--port"]],
@@ -72,6 +99,9 @@ describe("compshare-bot simulator", () => {
     [["--op-seconds", "fast"]],
     [["--op-seconds=3601"]],
     [["--op-seconds", "1e3"]],
+    [["--extra-images", "100001"]],
+    [["--extra-images=-5"]],
+    [["--extra-images"]],
   ])("refuses %j with usage and exit code 2", async (args) => {
     const buffer = bufferIo();
     expect(await runSimulatorCommand(args, buffer.io, {}, { stop: AbortSignal.abort() })).toBe(2);
@@ -106,10 +136,14 @@ describe("compshare-bot simulator", () => {
   });
 
   it("parses --op-seconds N and --op-seconds=N, decimals too, defaulting to a few seconds", () => {
-    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787, opSeconds: DEFAULT_OP_SECONDS });
+    expect(parseSimulatorArgs([])).toEqual({ kind: "run", port: 8787, opSeconds: DEFAULT_OP_SECONDS, extraImages: 0 });
     expect(DEFAULT_OP_SECONDS).toBeGreaterThan(0);
-    expect(parseSimulatorArgs(["--op-seconds", "2"])).toEqual({ kind: "run", port: 8787, opSeconds: 2 });
-    expect(parseSimulatorArgs(["--op-seconds=0.5", "--port", "0"])).toEqual({ kind: "run", port: 0, opSeconds: 0.5 });
+    expect(parseSimulatorArgs(["--op-seconds", "2"])).toMatchObject({ kind: "run", port: 8787, opSeconds: 2 });
+    expect(parseSimulatorArgs(["--op-seconds=0.5", "--port", "0"])).toMatchObject({
+      kind: "run",
+      port: 0,
+      opSeconds: 0.5,
+    });
     expect(parseSimulatorArgs(["--op-seconds", "0"])).toMatchObject({ opSeconds: 0 });
   });
 
@@ -144,5 +178,18 @@ describe("compshare-bot simulator", () => {
     expect(buffer.out()).toContain("takes 30 s (--op-seconds N)");
     stop.abort();
     expect(await exit).toBe(0);
+  });
+
+  it("parses --extra-images N and --extra-images=N, defaulting to 0", () => {
+    expect(parseSimulatorArgs([])).toMatchObject({ kind: "run", extraImages: 0 });
+    expect(parseSimulatorArgs(["--port=0", "--extra-images=100000"])).toMatchObject({
+      kind: "run",
+      port: 0,
+      extraImages: 100_000,
+    });
+    expect(parseSimulatorArgs(["--extra-images", "x"])).toEqual({
+      kind: "error",
+      problems: ['--extra-images needs a number of images from 0 to 100000, got "x"'],
+    });
   });
 });

@@ -5,6 +5,6 @@ import { imageListAnswer } from "./image-list.ts";
 export const describeCompShareCustomImages: ActionDefinition = {
   required: ["Region", "Zone"],
   handle({ params, account, state }) {
-    return imageListAnswer(state.listCustomImages(account.accountId), params);
+    return imageListAnswer(state, { kind: "custom", accountId: account.accountId }, params);
   },
 };

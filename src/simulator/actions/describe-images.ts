@@ -11,11 +11,12 @@ export const describeCompShareImages: ActionDefinition = {
     const name = readOptionalString(params, "Name")?.toLowerCase();
     const author = readOptionalString(params, "Author")?.toLowerCase();
     const tag = readOptionalString(params, "Tag");
-    const keep = (image: ImageRecord) =>
+    const filtered = imageType !== undefined || name !== undefined || author !== undefined || tag !== undefined;
+    const keep = (image: Readonly<ImageRecord>) =>
       (imageType === undefined || image.ImageType === imageType) &&
       (name === undefined || image.Name.toLowerCase().includes(name)) &&
       (author === undefined || image.Author.toLowerCase().includes(author)) &&
       (tag === undefined || image.Tags.includes(tag));
-    return imageListAnswer(state.listPlatformImages().filter(keep), params);
+    return imageListAnswer(state, { kind: "platform" }, params, filtered ? keep : undefined);
   },
 };

@@ -5,6 +5,6 @@ import { imageListAnswer } from "./image-list.ts";
 export const describeCompShareSharingImages: ActionDefinition = {
   required: ["Region"],
   handle({ params, account, state }) {
-    return imageListAnswer(state.listSharedImages(account.accountId), params);
+    return imageListAnswer(state, { kind: "shared", accountId: account.accountId }, params);
   },
 };

@@ -1,18 +1,28 @@
 import type { FlatParams } from "../../compshare/params.ts";
-import { page, readOptionalString, readPaging } from "../param-readers.ts";
-import type { ImageRecord } from "../state.ts";
+import { readOptionalString, readPaging } from "../param-readers.ts";
+import type { ImageRecord, ImageScope, SimulatorState } from "../state.ts";
 import { imageView } from "../views.ts";
 
 /**
  * The part every Describe*Images action shares: the CompShareImageId filter, Offset/Limit paging
- * with TotalCount counting every match, and Readme only for a query by id.
+ * with TotalCount counting every match, and Readme only for a query by id. Only the returned
+ * page is copied, so a call costs the same on a catalogue of 100 images or 10,000.
  */
-export function imageListAnswer(images: readonly ImageRecord[], params: FlatParams): Record<string, unknown> {
+export function imageListAnswer(
+  state: SimulatorState,
+  scope: ImageScope,
+  params: FlatParams,
+  keep?: (image: Readonly<ImageRecord>) => boolean,
+): Record<string, unknown> {
   const paging = readPaging(params);
   const imageId = readOptionalString(params, "CompShareImageId");
-  const matching = imageId === undefined ? images : images.filter((image) => image.CompShareImageId === imageId);
+  const { total, images } = state.pageOfImages(scope, {
+    ...paging,
+    ...(imageId === undefined ? {} : { imageId }),
+    ...(keep === undefined ? {} : { keep }),
+  });
   return {
-    TotalCount: matching.length,
-    ImageSet: page(matching, paging).map((image) => imageView(image, { withReadme: imageId !== undefined })),
+    TotalCount: total,
+    ImageSet: images.map((image) => imageView(image, { withReadme: imageId !== undefined })),
   };
 }
