@@ -85,7 +85,8 @@ export function guardSlackEndpoint(bolt: RequestListener, options: ReceiverGuard
 
   return (req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (path !== options.endpoint || req.method !== "POST") {
+    // Bolt routes by the same pathname and upper-cased method: every POST it runs passes here first.
+    if (path !== options.endpoint || req.method?.toUpperCase() !== "POST") {
       bolt(req, res);
       return;
     }
@@ -93,7 +94,8 @@ export function guardSlackEndpoint(bolt: RequestListener, options: ReceiverGuard
     readBody(req, limit)
       .then(async (body) => {
         if (body === undefined) return answer(res, { kind: "refuse", status: 413, why: "body over the size limit" });
-        if (isSslCheck(req, body)) {
+        // Bolt's own signature check is off (app.ts): this guard is the only one, ssl_check included.
+        if (isSslCheck(req, body) && verifySignature(req, body, options.signingSecret, wallClock()).ok) {
           (req as BufferedRequest).rawBody = body;
           return bolt(req, res);
         }
@@ -142,7 +144,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-/** Slack's unsigned connectivity probe; Bolt answers it and drops anything smuggled alongside. */
+/** Slack's connectivity probe, signed like any request; Bolt answers it and drops anything smuggled alongside. */
 function isSslCheck(req: IncomingMessage, body: Buffer): boolean {
   return req.headers["content-type"] === FORM && parseQuery(body.toString("utf8")).ssl_check === "1";
 }

@@ -50,6 +50,14 @@ describe("request verification", () => {
     expect(response.status).toBe(401);
   });
 
+  // Bolt's own check is off; the receiver guard is the only one, and Slack signs its probe too.
+  it("answers a signed ssl_check and refuses an unsigned one", async () => {
+    const probe = { ssl_check: "1", token: "legacy-verification-token-unused" };
+    expect((await h.send.postForm(probe)).status).toBe(200);
+    expect((await h.send.postForm(probe, { sign: false })).status).toBe(401);
+    expect((await h.send.postForm(probe, { secret: "not-the-signing-secret" })).status).toBe(401);
+  });
+
   it("answers a malformed interactivity payload with 400 and no stack trace", async () => {
     const response = await h.send.postForm({ payload: "{not json" });
     expect(response.status).toBe(400);
