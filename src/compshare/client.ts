@@ -19,6 +19,7 @@ import {
   type CompShareImage,
   type CompShareInstance,
   type CreateCustomImageRequest,
+  canonicalImagePage,
   createCustomImageRequestSchema,
   createCustomImageResponseSchema,
   type DescribeCustomImagesRequest,
@@ -210,6 +211,8 @@ export const USER_AGENT = `compshare-bot/${BOT_VERSION} Node.js/${process.versio
 interface Engine {
   transport: Transport;
   logger: Logger;
+  /** Whether debug lines are wanted: checked before building one on every call's hot path. */
+  debug: boolean;
   policy: RetryPolicy;
   timeouts: { read: CallTimeouts; write: CallTimeouts };
   onCall: ((event: CallEvent) => void) | undefined;
@@ -219,6 +222,7 @@ interface Engine {
 }
 
 export function createCompShareApi(options: CompShareApiOptions): CompShareApi {
+  const logger = (options.logger ?? pino({ level: "silent" })).child({ component: "compshare" });
   const engine: Engine = {
     transport: createTransport({
       baseUrl: options.baseUrl,
@@ -229,7 +233,8 @@ export function createCompShareApi(options: CompShareApiOptions): CompShareApi {
       maxResponseBytes: options.maxResponseBytes ?? DEFAULTS.maxResponseBytes,
       userAgent: USER_AGENT,
     }),
-    logger: (options.logger ?? pino({ level: "silent" })).child({ component: "compshare" }),
+    logger,
+    debug: logger.isLevelEnabled("debug"),
     policy: { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) },
     timeouts: callTimeouts(options),
     onCall: options.onCall,
@@ -267,7 +272,7 @@ function createClient(engine: Engine, account: CompShareAccount): CompShareClien
       const { value, requestId } = await execute(engine, account, action, opts, {
         params: () => validated(schema, req, action),
         decode: (body, context) => {
-          const page = decoded(imagePageResponseSchema, body, context);
+          const page = canonicalImagePage(body) ?? decoded(imagePageResponseSchema, body, context);
           const images = page.ImageSet ?? [];
           return { TotalCount: page.TotalCount ?? images.length, ImageSet: images };
         },
@@ -438,10 +443,12 @@ async function execute<T>(
         const body = parseEnvelope(exchange, action, engine.clock(), [account.privateKey, signature]);
         record.retCode = 0;
         const value = spec.decode(body, { action, requestId: exchange.requestId });
-        engine.logger.debug(
-          { action, attempt: n, requestId: exchange.requestId, durationMs: engine.clock() - attemptStarted },
-          "compshare attempt succeeded",
-        );
+        if (engine.debug) {
+          engine.logger.debug(
+            { action, attempt: n, requestId: exchange.requestId, durationMs: engine.clock() - attemptStarted },
+            "compshare attempt succeeded",
+          );
+        }
         return value;
       } catch (error) {
         if (error instanceof CompShareError) {
@@ -576,7 +583,8 @@ function parseEnvelope(
   if (RetCode !== 0) {
     throw new CompShareApiError(RetCode, redactEchoes(Message ?? "", secrets), { action, requestId });
   }
-  return envelope.data;
+  // The body as parsed, not a copy: the action's decoder reads it once.
+  return body as Record<string, unknown>;
 }
 
 /** A server that echoes what it was sent must not smuggle the key or signature into our errors. */

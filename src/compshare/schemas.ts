@@ -162,8 +162,12 @@ function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
 }
 
-export const responseEnvelopeSchema = z.looseObject({
-  Action: optional(z.string()),
+/**
+ * RetCode and Message only: a plain object schema, so checking the envelope builds a two-field
+ * object instead of copying the whole body. The body itself is decoded once, by the action's own
+ * response schema, after RetCode says 0.
+ */
+export const responseEnvelopeSchema = z.object({
   RetCode: numeric,
   Message: optional(z.string()),
 });
@@ -257,6 +261,100 @@ export const imagePageResponseSchema = z.looseObject({
   TotalCount: optional(numeric),
   ImageSet: optional(z.array(imageSchema)),
 });
+
+export type ImagePageResponse = z.output<typeof imagePageResponseSchema>;
+
+/**
+ * How a field looks when decoding would leave it exactly as it is: the right JSON type, no null,
+ * no number sent as a string. A nested shape is a loose object of such fields.
+ */
+type Canonical = "string" | "number" | "boolean" | "strings" | CanonicalShape;
+type CanonicalShape = { readonly [field: string]: Canonical };
+
+/**
+ * imageSchema's fields in their canonical form (a test keeps the two in step). Decoding a page
+ * through zod copies every field of every image and costs more than parsing the JSON; a page in
+ * which everything is already canonical decodes to itself, so canonicalImagePage hands it back
+ * as it is, and only a page that needs converting (or is wrong) goes through the schema.
+ */
+export const CANONICAL_IMAGE_FIELDS = {
+  CompShareImageId: "string",
+  Name: "string",
+  ImageType: "string",
+  Author: "string",
+  Status: "string",
+  Tags: "strings",
+  Description: "string",
+  Readme: "string",
+  Visibility: "number",
+  Price: "number",
+  Cover: "string",
+  Size: "number",
+  CreateTime: "number",
+  PubTime: "number",
+  VersionName: "string",
+  VersionDesc: "string",
+  GroupId: "string",
+  AutoStart: "boolean",
+  Softwares: { CUDAVersion: "string", Framework: "string", FrameworkVersion: "string", Applications: "strings" },
+  Owner: { AccountId: "string", AccountName: "string" },
+  SourceGpuType: "string",
+  FailedReason: "string",
+  ImageOwnerAlias: "string",
+  IsOfficial: "boolean",
+  Container: "string",
+  ImageCharge: "boolean",
+  FavoritesCount: "number",
+  CreatedCount: "number",
+  ImageUseTime: "number",
+  AuthInfo: "number",
+  SupportedGpuTypes: "strings",
+} as const satisfies Record<keyof typeof imageSchema.shape, Canonical>;
+
+/**
+ * The parsed body itself when imagePageResponseSchema would return an equal copy of it;
+ * undefined when it needs the schema (to convert a field, or to say what is wrong).
+ */
+export function canonicalImagePage(body: Record<string, unknown>): ImagePageResponse | undefined {
+  const { TotalCount, ImageSet } = body;
+  if (TotalCount !== undefined && typeof TotalCount !== "number") return undefined;
+  if (ImageSet !== undefined) {
+    if (!Array.isArray(ImageSet)) return undefined;
+    for (const image of ImageSet) {
+      if (!isRecord(image) || typeof image.CompShareImageId !== "string") return undefined;
+      if (!fitsShape(image, CANONICAL_IMAGE_FIELDS)) return undefined;
+    }
+  }
+  return body as ImagePageResponse;
+}
+
+function fitsShape(record: Record<string, unknown>, shape: CanonicalShape): boolean {
+  for (const field in shape) {
+    const value = record[field];
+    // Absent is fine (every field but the id is optional); present as null is not canonical.
+    if (value !== undefined && !fits(value, shape[field] as Canonical)) return false;
+  }
+  return true;
+}
+
+function fits(value: unknown, kind: Canonical): boolean {
+  switch (kind) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "strings":
+      return Array.isArray(value) && value.every((item) => typeof item === "string");
+    default:
+      return isRecord(value) && fitsShape(value, kind);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export const instancePageResponseSchema = z.looseObject({
   TotalCount: optional(numeric),

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
+  CANONICAL_IMAGE_FIELDS,
+  canonicalImagePage,
   describeImagesRequestSchema,
   describeInstancesRequestSchema,
   IMAGE_ID_PATTERN,
   INSTANCE_ID_PATTERN,
   imagePageResponseSchema,
+  imageSchema,
   instancePageResponseSchema,
   reinstallInstanceRequestSchema,
   responseEnvelopeSchema,
@@ -199,5 +202,44 @@ describe("response parsing", () => {
       UHostSet: [{ UHostId: "uhost-a", State: "Stopped", GPU: "1", GpuType: "4090", DiskSet: [] }],
     });
     expect(page.UHostSet?.[0]).toMatchObject({ UHostId: "uhost-a", State: "Stopped", GPU: 1, DiskSet: [] });
+  });
+});
+
+describe("the canonical image page", () => {
+  const image = {
+    CompShareImageId: "compshareImage-a",
+    Name: "PyTorch 2.1",
+    ImageType: "App",
+    Tags: ["PyTorch"],
+    Visibility: 1,
+    Price: 1.5,
+    AutoStart: true,
+    Softwares: { CUDAVersion: "12.1", Applications: ["jupyter"], Extra: 1 },
+    Owner: { AccountId: "12345", AccountName: "lab" },
+    Brand: "new",
+  };
+  const page = { Action: "DescribeCompShareImagesResponse", RetCode: 0, TotalCount: 2, ImageSet: [image, image] };
+
+  it("names every field of the image schema, and only those", () => {
+    expect(Object.keys(CANONICAL_IMAGE_FIELDS)).toEqual(Object.keys(imageSchema.shape));
+  });
+
+  it("is the body itself, equal to what the schema makes of it", () => {
+    const body = structuredClone(page);
+    expect(canonicalImagePage(body)).toBe(body);
+    expect(body).toEqual(imagePageResponseSchema.parse(structuredClone(page)));
+  });
+
+  it.each([
+    ["a number sent as a string", { TotalCount: "2" }],
+    ["a null", { ImageSet: [{ ...image, Tags: null }] }],
+    ["a boolean sent as a string", { ImageSet: [{ ...image, AutoStart: "true" }] }],
+    ["a numeric account id", { ImageSet: [{ ...image, Owner: { AccountId: 12345 } }] }],
+    ["a nested field of the wrong type", { ImageSet: [{ ...image, Softwares: { Applications: "jupyter" } }] }],
+    ["an image without its id", { ImageSet: [{ Name: "x" }] }],
+    ["an image that is not an object", { ImageSet: ["x"] }],
+    ["a list that is not a list", { ImageSet: {} }],
+  ])("leaves %s to the schema", (_, change) => {
+    expect(canonicalImagePage({ ...structuredClone(page), ...change })).toBeUndefined();
   });
 });
