@@ -37,6 +37,23 @@ function V1_PROBLEM(object: "json_object" | "jsonb_build_object"): string {
   END`;
 }
 
+/**
+ * What the Home tab reads, in the order it reads it, so a tab over 50,000 stored requests costs
+ * about what one over 100 does: the team's pending requests oldest first (listPending stops after
+ * its limit instead of sorting every pending row; it replaces (team_id, status, expires_at), which
+ * only listPending read), and a user's finished requests newest first,
+ * as requester and as decider (listRecent merges two short index walks instead of walking the
+ * team's decisions).
+ */
+const HOME_INDEXES = `
+DROP INDEX operation_requests_team_status;
+CREATE INDEX operation_requests_pending_age ON operation_requests (team_id, status, created_at, seq);
+CREATE INDEX operation_requests_recent_requester ON operation_requests (team_id, requester_id, finished_at, seq)
+  WHERE finished_at IS NOT NULL;
+CREATE INDEX operation_requests_recent_decider ON operation_requests (team_id, decided_by, finished_at, seq)
+  WHERE finished_at IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({
     version: 1,
@@ -355,6 +372,13 @@ CREATE TABLE slack_deliveries (
 );
 CREATE INDEX slack_deliveries_expires ON slack_deliveries (expires_at);
 `,
+  }),
+  // Versions 4 and 5 belong to another branch; the runner applies whatever a database lacks.
+  Object.freeze({
+    version: 6,
+    name: "2026-12-home-request-indexes",
+    sqlite: HOME_INDEXES,
+    postgres: HOME_INDEXES,
   }),
 ]);
 

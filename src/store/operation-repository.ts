@@ -6,7 +6,7 @@ import { clampLimit, parseInput } from "./input-validation.ts";
 import { toOperation, toStep, toTarget } from "./operation-rows.ts";
 import { assertMove, CLOSED_UNRUN, FINISHED_REQUEST_STATUSES } from "./request-transitions.ts";
 import { toIso } from "./row-values.ts";
-import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
+import type { Dialect, SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
 import type { OperationStore } from "./types.ts";
 
 const DEFAULT_LIMIT = 50;
@@ -47,6 +47,29 @@ const CLAIMABLE = "(status = 'pending' OR (status = 'running' AND (claimed_until
  * request's status, and each step's own status and claim, so of any number of replicas exactly
  * one runs a step.
  */
+/**
+ * listPending's statement (exported for the index test). SQLite, having no statistics, would
+ * rather seek the sweep's (status, expires_at) index and then sort every team's pending rows;
+ * INDEXED BY makes it read the team's pending rows oldest first and stop at the limit (migration 6).
+ */
+export function pendingSql(dialect: Dialect, excludeRequester: boolean): string {
+  const from =
+    dialect === "sqlite" ? "operation_requests INDEXED BY operation_requests_pending_age" : "operation_requests";
+  return `SELECT * FROM ${from} WHERE team_id = ? AND status = 'pending' AND expires_at > ?${excludeRequester ? " AND requester_id <> ?" : ""}
+    ORDER BY created_at, seq LIMIT ?`;
+}
+
+const FINISHED = `status IN (${placeholders(FINISHED_REQUEST_STATUSES.length)}) AND finished_at IS NOT NULL`;
+const NEWEST_FIRST = "ORDER BY finished_at DESC, seq DESC LIMIT ?";
+const recentLeg = (column: "requester_id" | "decided_by") =>
+  `SELECT * FROM (SELECT * FROM operation_requests WHERE team_id = ? AND ${column} = ? AND ${FINISHED} ${NEWEST_FIRST}) AS by_${column}`;
+/**
+ * A user's finished requests, as requester and as decider, each leg from its own index
+ * (migration 6), merged; UNION keeps a request they both asked for and decided once.
+ * Parameters: team, user, the finished statuses, the limit, twice, then the limit.
+ */
+export const RECENT_INVOLVING_SQL = `${recentLeg("requester_id")} UNION ${recentLeg("decided_by")} ${NEWEST_FIRST}`;
+
 export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): OperationStore {
   const { now } = deps;
 
@@ -156,34 +179,22 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
 
     async listPending(teamId, opts = {}) {
       const params: SqlValue[] = [teamId, toIso(now())];
-      let filter = "";
-      if (opts.excludeRequester !== undefined) {
-        filter = " AND requester_id <> ?";
-        params.push(opts.excludeRequester);
-      }
+      if (opts.excludeRequester !== undefined) params.push(opts.excludeRequester);
       params.push(clampLimit(opts.limit, DEFAULT_LIMIT, MAX_LIMIT));
-      const rows = await db.query(
-        `SELECT * FROM operation_requests WHERE team_id = ? AND status = 'pending' AND expires_at > ?${filter}
-         ORDER BY created_at, seq LIMIT ?`,
-        params,
-      );
-      return load(db, rows);
+      return load(db, await db.query(pendingSql(db.dialect, opts.excludeRequester !== undefined), params));
     },
 
     async listRecent(teamId, opts = {}) {
-      const params: SqlValue[] = [teamId, ...FINISHED_REQUEST_STATUSES];
-      let filter = "";
-      if (opts.involving !== undefined) {
-        filter = " AND (requester_id = ? OR decided_by = ?)";
-        params.push(opts.involving, opts.involving);
+      const limit = clampLimit(opts.limit, DEFAULT_LIMIT, MAX_LIMIT);
+      if (opts.involving === undefined) {
+        const rows = await db.query(
+          `SELECT * FROM operation_requests WHERE team_id = ? AND ${FINISHED} ${NEWEST_FIRST}`,
+          [teamId, ...FINISHED_REQUEST_STATUSES, limit],
+        );
+        return load(db, rows);
       }
-      params.push(clampLimit(opts.limit, DEFAULT_LIMIT, MAX_LIMIT));
-      const rows = await db.query(
-        `SELECT * FROM operation_requests WHERE team_id = ? AND status IN (${placeholders(FINISHED_REQUEST_STATUSES.length)})${filter}
-         ORDER BY finished_at DESC, seq DESC LIMIT ?`,
-        params,
-      );
-      return load(db, rows);
+      const leg = [teamId, opts.involving, ...FINISHED_REQUEST_STATUSES, limit];
+      return load(db, await db.query(RECENT_INVOLVING_SQL, [...leg, ...leg, limit]));
     },
 
     async transition(id, from, to, patch = {}) {

@@ -29,6 +29,11 @@ const RELEASED = [
     name: "2026-12-slack-deliveries",
     checksum: "5ad3a68d82885b30236345ec9fc1fd33502e9377b598feffbaac83a2c7b57c49",
   },
+  {
+    version: 6,
+    name: "2026-12-home-request-indexes",
+    checksum: "f19ad5cfb2951a82bde0fda857c71cf74b3cc3481a1e156eb008aba17446f43c",
+  },
 ];
 
 const dirs: string[] = [];

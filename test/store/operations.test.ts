@@ -11,6 +11,8 @@ import {
 } from "../../src/store/index.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { MIGRATIONS } from "../../src/store/migrations.ts";
+import { pendingSql, RECENT_INVOLVING_SQL } from "../../src/store/operation-repository.ts";
+import { FINISHED_REQUEST_STATUSES } from "../../src/store/request-transitions.ts";
 import { memoryLogger } from "../helpers/memory-log.ts";
 import { HOUR, MINUTE, manualClock, openRawDriver, rawQuery, type StoreTarget, storeTargets } from "./harness.ts";
 
@@ -225,6 +227,7 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     expect(await ids({ involving: "BOSS" })).toEqual([approved, rejected]);
     expect(await ids({ involving: "U2" })).toEqual([cancelled]);
     expect(await ids({ limit: 1 })).toEqual([approved]);
+    expect(await ids({ involving: "BOSS", limit: 1 })).toEqual([approved]);
     expect(await ids()).not.toContain(stillRunning);
     expect(await store.operations.listRecent("T0002")).toEqual([]);
   });
@@ -429,7 +432,21 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     expect(plans[2]).toMatch(/operation_requests_finished/);
   });
 
-  async function explain(url: string, queries: [string, string[]][]): Promise<string[]> {
+  it("reads what the Home tab needs in index order, without sorting the team's requests (migration 6)", async () => {
+    const { url } = await open();
+    const leg = [T1, "U1", ...FINISHED_REQUEST_STATUSES, 5];
+    const plans = await explain(url, [
+      [pendingSql(target.name, true), [T1, clock.now().toISOString(), "APPROVER", 50]],
+      [RECENT_INVOLVING_SQL, [...leg, ...leg, 5]],
+    ]);
+    expect(plans[0]).toMatch(/operation_requests_pending_age/);
+    // SQLite says "USE TEMP B-TREE FOR ORDER BY", PostgreSQL "Sort": the team's pending rows are never sorted.
+    expect(plans[0]).not.toMatch(/TEMP B-TREE|Sort/);
+    expect(plans[1]).toMatch(/operation_requests_recent_requester/);
+    expect(plans[1]).toMatch(/operation_requests_recent_decider/);
+  });
+
+  async function explain(url: string, queries: [string, (string | number)[]][]): Promise<string[]> {
     const driver = openRawDriver(url);
     try {
       return await driver.transaction(async (tx) => {
