@@ -273,16 +273,32 @@ export class SimulatorState {
    * with copying a catalogue nobody asked for.
    */
   pageOfImages(scope: ImageScope, query: ImagePageQuery): { total: number; images: ImageRecord[] } {
+    return this.pageOfImageViews(scope, query, copyOf);
+  }
+
+  /**
+   * The same page, each image handed to `view` as the stored record itself, so an answer is built
+   * straight from the model with no copy in between; `view` must only read it, and whatever it
+   * returns must not share the record's arrays or objects (copyOf them).
+   */
+  pageOfImageViews<T>(
+    scope: ImageScope,
+    query: ImagePageQuery,
+    view: (image: Readonly<ImageRecord>) => T,
+  ): { total: number; images: T[] } {
     this.#settle();
     const ids = query.imageId === undefined ? this.#scopeIds(scope) : this.#inScope(scope, query.imageId);
     const end = query.offset + query.limit;
-    if (query.keep === undefined) return { total: ids.length, images: this.#copies(ids.slice(query.offset, end)) };
-    const images: ImageRecord[] = [];
+    const record = (id: string) => this.#images.get(id) as ImageRecord;
+    if (query.keep === undefined) {
+      return { total: ids.length, images: ids.slice(query.offset, end).map((id) => view(record(id))) };
+    }
+    const images: T[] = [];
     let total = 0;
     for (const id of ids) {
-      const image = this.#images.get(id) as ImageRecord;
+      const image = record(id);
       if (!query.keep(image)) continue;
-      if (total >= query.offset && total < end) images.push(copyOf(image));
+      if (total >= query.offset && total < end) images.push(view(image));
       total += 1;
     }
     return { total, images };
@@ -638,7 +654,7 @@ export function isPlatformImage(image: Pick<ImageRecord, "ImageType">): boolean 
  * structuredClone for an image, which goes through the serializer; a page of images is copied
  * on every Describe*Images call, where that was a fifth of the simulator's time.
  */
-function copyOf<T>(value: T): T {
+export function copyOf<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyOf) as T;
   if (value === null || typeof value !== "object") return value;
   const source = value as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { type ImageRecord, type InstanceRecord, isPlatformImage } from "./state.ts";
+import { copyOf, type ImageRecord, type InstanceRecord, isPlatformImage } from "./state.ts";
 
 /**
  * The fields of the SDKs' CompShareImage model, in the Go struct's order, but ImageCharge,
@@ -41,15 +41,21 @@ const IMAGE_MODEL_FIELDS = [
  * The wire shape of one image: the model's fields, Readme only when the caller asked by id,
  * IsOfficial only for custom images (the Go model: "仅自制镜像信息返回该字段").
  */
-export function imageView(image: ImageRecord, options: { withReadme: boolean }): Record<string, unknown> {
+export function imageView(image: Readonly<ImageRecord>, options: { withReadme: boolean }): Record<string, unknown> {
+  const platform = isPlatformImage(image);
+  // Built field by field, never deleted from: an object that loses keys turns into a slow
+  // dictionary, and JSON.stringify of the page was the larger part of a Describe*Images call.
   const view: Record<string, unknown> = {};
   for (const field of IMAGE_MODEL_FIELDS) {
-    if (image[field] !== undefined) view[field] = image[field];
+    const value = image[field];
+    if (value === undefined) continue;
+    if (field === "Readme" && !options.withReadme) continue;
+    if (field === "IsOfficial" && platform) continue;
+    // The record's own arrays and objects stay in the model: the answer gets copies.
+    view[field] = typeof value === "object" ? copyOf(value) : value;
   }
   // "是否镜像收费": a guess that it follows the price of a public image.
   view.ImageCharge = image.Visibility === 1 && (image.Price ?? 0) > 0;
-  if (!options.withReadme) delete view.Readme;
-  if (isPlatformImage(image)) delete view.IsOfficial;
   return view;
 }
 

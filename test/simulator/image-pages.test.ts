@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImageRecord, type Simulator, startSimulator } from "../../src/simulator/simulator.ts";
+import { imageView } from "../../src/simulator/views.ts";
 import { call, imageSet, ZONE } from "./sim-client.ts";
 
 /**
@@ -92,6 +93,24 @@ describe("image pages copy only the returned page", () => {
     const [again] = sim.state.pageOfImages(scope, { offset: 0, limit: 1 }).images;
     expect(again?.Name).toBe("platform-0");
     expect(again?.Tags).toEqual([]);
+  });
+
+  it("builds an answer from the stored record itself, sharing none of its arrays or objects", () => {
+    const scope = { kind: "platform" } as const;
+    const page = { offset: 0, limit: 1 };
+    const seen: unknown[] = [];
+    const [view] = sim.state.pageOfImageViews(scope, page, (image) => {
+      seen.push(image);
+      return imageView(image, { withReadme: false });
+    }).images as { Tags: string[]; Owner: { AccountName: string } }[];
+    // The same record object on every call: no copy was made to build the answer.
+    sim.state.pageOfImageViews(scope, page, (image) => seen.push(image));
+    expect(seen[0]).toBe(seen[1]);
+    view?.Tags.push("changed");
+    if (view) view.Owner.AccountName = "changed";
+    const [stored] = sim.state.pageOfImages(scope, page).images;
+    expect(stored?.Tags).toEqual([]);
+    expect(stored?.Owner.AccountName).not.toBe("changed");
   });
 });
 

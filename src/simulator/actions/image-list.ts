@@ -6,7 +6,7 @@ import { imageView } from "../views.ts";
 /**
  * The part every Describe*Images action shares: the CompShareImageId filter, Offset/Limit paging
  * with TotalCount counting every match, and Readme only for a query by id. Only the returned
- * page is copied, so a call costs the same on a catalogue of 100 images or 10,000.
+ * page is turned into its answer, so a call costs the same on a catalogue of 100 images or 10,000.
  */
 export function imageListAnswer(
   state: SimulatorState,
@@ -16,13 +16,11 @@ export function imageListAnswer(
 ): Record<string, unknown> {
   const paging = readPaging(params);
   const imageId = readOptionalString(params, "CompShareImageId");
-  const { total, images } = state.pageOfImages(scope, {
-    ...paging,
-    ...(imageId === undefined ? {} : { imageId }),
-    ...(keep === undefined ? {} : { keep }),
-  });
-  return {
-    TotalCount: total,
-    ImageSet: images.map((image) => imageView(image, { withReadme: imageId !== undefined })),
-  };
+  const withReadme = imageId !== undefined;
+  const { total, images } = state.pageOfImageViews(
+    scope,
+    { ...paging, ...(imageId === undefined ? {} : { imageId }), ...(keep === undefined ? {} : { keep }) },
+    (image) => imageView(image, { withReadme }),
+  );
+  return { TotalCount: total, ImageSet: images };
 }
