@@ -159,7 +159,7 @@ async function compile(appDir: string): Promise<{ main: string; bare: string }> 
   return { main: join(appDir, "dist/main.js"), bare };
 }
 
-function imageNodeFlags(): string[] {
+export function imageNodeFlags(): string[] {
   const stages = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8"));
   const runtime = stages.at(-1);
   const cmd = runtime ? execForm(instructions(runtime, "CMD").at(-1)?.args ?? "[]") : [];

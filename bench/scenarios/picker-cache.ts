@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { imageNodeFlags } from "../rig.ts";
 import { round } from "../stats.ts";
 
 export interface PickerCacheSide {
@@ -23,7 +24,7 @@ export interface PickerCacheResult {
 const USERS = 500;
 const IMAGES_PER_LIST = 1000;
 /** The image's CMD (Dockerfile). */
-const IMAGE_FLAGS = ["--max-semi-space-size=2", "--max-old-space-size=160"];
+const IMAGE_FLAGS = imageNodeFlags();
 const CHILD = new URL("../picker-cache-process.ts", import.meta.url).pathname;
 
 /**
