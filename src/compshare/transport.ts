@@ -130,7 +130,7 @@ function readCapped(body: Readable, max: number): Promise<string | undefined> {
     body.once("end", () =>
       resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString("utf8") : Buffer.concat(chunks).toString("utf8")),
     );
-    body.once("error", reject);
+    body.on("error", reject);
   });
 }
 
