@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
+import { loadPolicy, type Policy } from "./domain/policy/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import { startSimulator } from "./simulator/simulator.ts";
 import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPolicy } from "./slack/app.ts";
@@ -27,6 +28,8 @@ export interface StartBotOptions {
   /** Each CompShare call's overall deadline; the client's default (15 s) when omitted. Tests shorten it. */
   compshareDeadlineMs?: number;
   drainTimeoutMs?: number;
+  /** The approval policy; read from config (POLICY_FILE or the approval variables) when omitted. */
+  policy?: Policy;
 }
 
 export interface RunningBot {
@@ -61,6 +64,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   };
 
   try {
+    // First: a bad policy file stops the start before anything is opened.
+    const policy = options.policy ?? (await loadPolicy(config));
     const store = await openStore({
       url: config.databaseUrl,
       keys: config.credentialKeys,
@@ -94,6 +99,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
     const services: BotServices = {
       config,
+      policy,
       logger,
       scrubber,
       store,

@@ -112,21 +112,23 @@ export function parsePolicyFile(text: string, path: string): ParsedPolicyFile {
   }
   const problems: PolicyProblem[] = [];
   const blocks = new Map<FileKey, ActionSettings>();
+  const unreadable = new Set<FileKey>();
   for (const [key, value] of Object.entries(raw)) {
     if (!(FILE_KEYS as readonly string[]).includes(key)) {
       problems.push({ line: at([key]), message: `"${clip(key)}" is not an action: use ${FILE_KEYS.join(", ")}` });
       continue;
     }
-    const parsed = actionSchema.safeParse(value);
-    if (parsed.success) blocks.set(key as FileKey, parsed.data);
-    else problems.push(...parsed.error.issues.flatMap((issue) => issueProblems(key, issue, at)));
+    const block = parseBlock(value);
+    problems.push(...block.issues.flatMap((issue) => issueProblems(key, issue, at)));
+    if (block.settings) blocks.set(key as FileKey, block.settings);
+    else unreadable.add(key as FileKey);
   }
   const inherited = blocks.get("default");
   const actions = {} as Record<PolicyAction, ActionPolicy>;
   for (const action of POLICY_ACTIONS) {
     const own = blocks.get(action);
-    // A block with problems is already reported; the rules between settings need it whole.
-    if ((Object.hasOwn(raw, action) && !own) || (Object.hasOwn(raw, "default") && !inherited)) continue;
+    // A setting already reported as wrong would only add a confusing second problem.
+    if (unreadable.has(action) || unreadable.has("default")) continue;
     const pick = <K extends SettingKey>(key: K): ActionSettings[K] =>
       own?.[key] !== undefined ? own[key] : inherited?.[key];
     // The line of a setting as the action sees it: its own, else the default's, else the action's block.
@@ -152,6 +154,29 @@ export function parsePolicyFile(text: string, path: string): ParsedPolicyFile {
   }
   if (problems.length > 0) return { ok: false, problems: sortByLine(dedupe(problems)) };
   return { ok: true, policy: deepFreeze({ source: { kind: "file", path }, actions }) };
+}
+
+/** Settings the rules between settings read: a block with one of them wrong is not checked further. */
+const APPROVAL_KEYS: readonly string[] = ["approval", "approvers", "approvals", "approval_channel"];
+
+/**
+ * A block's issues, and its settings without the wrong ones, so the rules between the others
+ * are still checked and one run names every problem.
+ */
+function parseBlock(value: unknown): { issues: IssueLike[]; settings: ActionSettings | undefined } {
+  const parsed = actionSchema.safeParse(value);
+  if (parsed.success) return { issues: [], settings: parsed.data };
+  const issues = parsed.error.issues;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { issues, settings: undefined };
+  const wrong = new Set(issues.map((issue) => String(issue.path[0] ?? "")));
+  for (const key of unknownKeys(issues)) wrong.add(key);
+  if (APPROVAL_KEYS.some((key) => wrong.has(key))) return { issues, settings: undefined };
+  const rest = actionSchema.safeParse(Object.fromEntries(Object.entries(value).filter(([key]) => !wrong.has(key))));
+  return { issues, settings: rest.success ? rest.data : undefined };
+}
+
+function unknownKeys(issues: readonly IssueLike[]): string[] {
+  return issues.flatMap((issue) => (issue.code === "unrecognized_keys" ? issue.keys : []));
 }
 
 function resolveAction(action: PolicyAction, pick: <K extends SettingKey>(key: K) => ActionSettings[K]): ActionPolicy {
