@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
-import { loadPolicy, type Policy } from "./domain/policy/index.ts";
+import { configUnderPolicy, loadPolicy, type Policy } from "./domain/policy/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import { startSimulator } from "./simulator/simulator.ts";
 import { createSlackBot, PRODUCTION_WEB_CLIENT, type SlackBot, type WebClientPolicy } from "./slack/app.ts";
@@ -46,7 +46,7 @@ export interface RunningBot {
  * starts listening. `stop` undoes it in reverse order. main.ts adds only process concerns.
  */
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
-  const { config, logger, scrubber } = options;
+  const { logger, scrubber } = options;
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
   // Everything opened so far, closed in reverse on stop or on a failed start.
@@ -65,7 +65,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   try {
     // First: a bad policy file stops the start before anything is opened.
-    const policy = options.policy ?? (await loadPolicy(config));
+    const policy = options.policy ?? (await loadPolicy(options.config));
+    const config = configUnderPolicy(options.config, policy);
     const store = await openStore({
       url: config.databaseUrl,
       keys: config.credentialKeys,

@@ -64,6 +64,7 @@ describe("manifest.yml", () => {
       "usergroups.users.list": "usergroups:read",
       "files.info": "files:read",
       "conversations.open": "im:write",
+      "files.uploadV2": "files:write",
     };
     const used = new Set<string>();
     const walk = (dir: string) => {
@@ -72,7 +73,7 @@ describe("manifest.yml", () => {
         if (statSync(path).isDirectory()) walk(path);
         else if (path.endsWith(".ts")) {
           for (const [, method] of readFileSync(path, "utf8").matchAll(
-            /\.((?:auth|apps|chat|conversations|files|usergroups|users|views)\.(?:[a-z]+\.)*[a-zA-Z]+)\(/g,
+            /\.((?:auth|apps|chat|conversations|files|usergroups|users|views)\.(?:[a-z]+\.)*[a-zA-Z][a-zA-Z0-9]*)\(/g,
           )) {
             if (method) used.add(method);
           }

@@ -2,7 +2,7 @@ import { webApi } from "@slack/bolt";
 import { createCompShareApi } from "../compshare/client.ts";
 import { CompShareApiError, CompShareError } from "../compshare/errors.ts";
 import { type Config, formatProblems, parseConfig, reinstallEnabled } from "../config.ts";
-import { loadPolicy, POLICY_ACTIONS, type Policy, PolicyFileError } from "../domain/policy/index.ts";
+import { configUnderPolicy, loadPolicy, POLICY_ACTIONS, type Policy, PolicyFileError } from "../domain/policy/index.ts";
 import { createLogger } from "../log.ts";
 import { openStore } from "../store/open-store.ts";
 import { BOT_VERSION } from "../version.ts";
@@ -55,7 +55,12 @@ export async function runDoctorCommand(
     return 1;
   }
   const { config } = parsed;
-  const checks: Check[] = [configurationCheck(config), await policyCheck(config, env)];
+  const policy = await policyCheck(config, env);
+  // With a policy file, reinstall approvals are the file's: the configuration line says so.
+  const checks: Check[] = [
+    configurationCheck(policy.policy ? configUnderPolicy(config, policy.policy) : config),
+    policy.check,
+  ];
   checks.push(await storeCheck(config));
   checks.push(await slackCheck(config, timeoutMs));
   if (config.slack.appToken !== undefined) checks.push(await socketModeCheck(config, config.slack.appToken, timeoutMs));
@@ -91,33 +96,37 @@ const REPLACED_BY_POLICY_FILE = [
   "APPROVALS_REQUIRED",
 ];
 
-async function policyCheck(config: Config, env: NodeJS.ProcessEnv): Promise<Check> {
+async function policyCheck(config: Config, env: NodeJS.ProcessEnv): Promise<{ check: Check; policy?: Policy }> {
   let policy: Policy;
   try {
     policy = await loadPolicy(config);
   } catch (error) {
     if (!(error instanceof PolicyFileError)) throw error;
-    return {
+    const count = error.problems.length;
+    const check: Check = {
       name: "policy",
       ok: false,
-      detail: `${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} in POLICY_FILE ${error.path}:`,
+      detail: `${count} problem${count === 1 ? "" : "s"} in POLICY_FILE ${error.path}:`,
       more: error.problems.map((p) => `${p.line === undefined ? "" : `line ${p.line}: `}${p.message}`),
     };
+    return { check };
   }
   const approved = POLICY_ACTIONS.filter((action) => policy.actions[action].needsApproval).map((action) => {
     const { approvalsRequired } = policy.actions[action];
     return approvalsRequired > 1 ? `${action} (${approvalsRequired} approvals)` : action;
   });
   const needs = approved.length > 0 ? `approval needed for ${approved.join(", ")}` : "no action needs approval";
-  if (policy.source.kind === "environment")
-    return { name: "policy", ok: true, detail: `from the environment: ${needs}` };
+  if (policy.source.kind === "environment") {
+    return { check: { name: "policy", ok: true, detail: `from the environment: ${needs}` }, policy };
+  }
   const ignored = REPLACED_BY_POLICY_FILE.filter((name) => (env[name] ?? "").trim() !== "");
-  return {
+  const check: Check = {
     name: "policy",
     ok: true,
     detail: `POLICY_FILE ${policy.source.path}: ${needs}`,
     ...(ignored.length > 0 ? { more: [`not read, POLICY_FILE replaces them: ${ignored.join(", ")}`] } : {}),
   };
+  return { check, policy };
 }
 
 async function storeCheck(config: Config): Promise<Check> {

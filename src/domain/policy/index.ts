@@ -1,5 +1,6 @@
 /** The approval policy: import from here. */
 
+export { configUnderPolicy } from "./approval-bridge.ts";
 export { policyApprovers } from "./approver-scope.ts";
 export { policyFromEnvironment } from "./environment-policy.ts";
 export { loadPolicy, type ReadText } from "./load-policy.ts";

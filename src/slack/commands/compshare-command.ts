@@ -7,12 +7,14 @@ import { openLoginModal } from "../interactions/login.ts";
 import { startReinstallRequest } from "../interactions/reinstall.ts";
 import { type MessageReply, messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
+import { placementRefusal } from "../placement-guard.ts";
 import type { BotServices } from "../services.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { helpMessage, noticeMessage, usageMessage } from "../views/help.ts";
 import { imageDetailMessage } from "../views/image-detail.ts";
 import { imageListMessage } from "../views/image-list.ts";
 import { whoamiMessage } from "../views/keys.ts";
+import { exportAuditToDm } from "./audit-export.ts";
 import { fetchImagePage } from "./list-images.ts";
 import { type ParsedCommand, parseCommand } from "./parse.ts";
 
@@ -50,6 +52,14 @@ async function runSubcommand(
   args: CommandArgs,
 ): Promise<CommandOutcome> {
   const { store, compshare } = services;
+  // Channel guardrails come before any modal opens: a refused command opens nothing.
+  const action = parsed.kind === "update" || parsed.kind === "reinstall" ? parsed.kind : undefined;
+  const channel = { id: args.command.channel_id, name: args.command.channel_name };
+  const refusal = action && placementRefusal(services, turn, action, channel);
+  if (refusal) {
+    await reply.send(noticeMessage(turn.view, refusal));
+    return "user_error";
+  }
   switch (parsed.kind) {
     case "help":
       await reply.send(helpMessage(turn.view));
@@ -133,5 +143,7 @@ async function runSubcommand(
         reply.send,
       );
       return "ok";
+    case "audit":
+      return exportAuditToDm(services, turn, args.client, parsed.args, reply.send);
   }
 }

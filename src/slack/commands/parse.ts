@@ -25,7 +25,8 @@ export type Subcommand =
   | "shared"
   | "image"
   | "update"
-  | "reinstall";
+  | "reinstall"
+  | "audit";
 
 export type InvalidReason =
   | { kind: "unknownSubcommand"; name: string }
@@ -50,6 +51,8 @@ export type ParsedCommand =
   | { kind: "image"; imageId: string }
   | { kind: "update"; imageId?: string }
   | { kind: "reinstall"; instanceId?: string; imageId?: string }
+  /** The words after `audit`, read by the audit export itself (its own flags and messages). */
+  | { kind: "audit"; args: string[] }
   | { kind: "invalid"; reason: InvalidReason };
 
 const ALIASES: Record<string, Subcommand> = {
@@ -80,6 +83,8 @@ const ALIASES: Record<string, Subcommand> = {
   更新: "update",
   reinstall: "reinstall",
   重装: "reinstall",
+  audit: "audit",
+  审计: "audit",
 };
 
 const FLAG_MAX = 64;
@@ -127,6 +132,8 @@ export function parseCommand(text: string): ParsedCommand {
     }
     case "reinstall":
       return parseReinstall(rest);
+    case "audit":
+      return { kind: "audit", args: rest };
   }
 }
 

@@ -1,3 +1,4 @@
+import { policyEn } from "./policy-messages.ts";
 import { reinstallEn } from "./reinstall-messages.ts";
 import { updateEn } from "./update-messages.ts";
 
@@ -25,6 +26,7 @@ export const en = {
       ["/compshare image <image-id>", "show one image in full"],
       ["/compshare update [image-id]", "edit one of your images"],
       ["/compshare reinstall [instance-id] [image-id]", "ask for an instance to be reinstalled (needs approval)"],
+      ["/compshare audit [--since 7d]", "approvers: get the audit log as a CSV file in a DM"],
     ] as [string, string][],
     aliases: "Chinese aliases work too: 登录, 我是谁, 退出, 镜像, 自制, 共享, 详情, 编辑, 重装, 帮助.",
   },
@@ -151,6 +153,7 @@ export const en = {
 
   update: updateEn,
   reinstall: reinstallEn,
+  policy: policyEn,
 
   home: {
     title: "CompShare",

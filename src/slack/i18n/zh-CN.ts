@@ -1,4 +1,5 @@
 import type { Messages } from "./en.ts";
+import { policyZhCN } from "./policy-messages.ts";
 import { reinstallZhCN } from "./reinstall-messages.ts";
 import { updateZhCN } from "./update-messages.ts";
 
@@ -21,6 +22,7 @@ export const zhCN: Messages = {
       ["/compshare image <镜像ID>", "查看镜像详情"],
       ["/compshare update [镜像ID]", "编辑我的镜像"],
       ["/compshare reinstall [实例ID] [镜像ID]", "申请用某个镜像重装实例（需审批）"],
+      ["/compshare audit [--since 7d]", "审批人：以 CSV 文件在私信中获取审计日志"],
     ],
     aliases: "也可以使用中文子命令：登录、我是谁、退出、镜像、自制、共享、详情、编辑、重装、帮助。",
   },
@@ -143,6 +145,7 @@ export const zhCN: Messages = {
 
   update: updateZhCN,
   reinstall: reinstallZhCN,
+  policy: policyZhCN,
 
   home: {
     title: "优云智算",

@@ -10,6 +10,7 @@ import { findImage } from "../../domain/image-search.ts";
 import { fetchImagePage } from "../commands/list-images.ts";
 import { messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
+import { placementRefusal } from "../placement-guard.ts";
 import type { BotServices } from "../services.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
 import { noticeMessage } from "../views/help.ts";
@@ -130,6 +131,15 @@ export async function handleImageMenu(
           });
         else await reply.send(payload);
       };
+      if (choice.verb === "edit" || choice.verb === "reinstall") {
+        const action = choice.verb === "edit" ? "update" : "reinstall";
+        // Checked at click time: the message may be older than the policy. No channel: Home or a modal on it.
+        const refusal = placementRefusal(services, turn, action, { id: body.channel?.id });
+        if (refusal) {
+          await show(refusal);
+          return "user_error";
+        }
+      }
       if (choice.verb === "edit") {
         await startImageUpdate(services, turn, client, trigger, choice.imageId, notify);
         return "ok";

@@ -5,6 +5,7 @@ import { type ApprovalHousekeeping, createApprovalHousekeeping } from "../../dom
 import { messagesFor } from "../i18n/messages.ts";
 import type { CommandOutcome } from "../metrics.ts";
 import { type ModalTrigger, openModal } from "../modal-trigger.ts";
+import { placementRefusal } from "../placement-guard.ts";
 import type { BotServices } from "../services.ts";
 import { tracked } from "../tracked.ts";
 import { beginTurn, reportError, type Turn } from "../turn.ts";
@@ -89,8 +90,15 @@ async function handleHomeRequest(services: BotServices, args: HomeButtonArgs): P
   };
   let outcome: CommandOutcome = "ok";
   try {
-    const trigger = { triggerId: body.trigger_id, push: false };
-    await startReinstallRequest(services, turn, client, trigger, {}, (payload) => show(payload.text));
+    // The Home tab has no channel: it counts as a direct message with the bot.
+    const refusal = placementRefusal(services, turn, "reinstall", {});
+    if (refusal) {
+      await show(refusal);
+      outcome = "user_error";
+    } else {
+      const trigger = { triggerId: body.trigger_id, push: false };
+      await startReinstallRequest(services, turn, client, trigger, {}, (payload) => show(payload.text));
+    }
   } catch (error) {
     outcome = await reportError(turn, error, (reply) => show(reply.text, reply.footnote));
   }
