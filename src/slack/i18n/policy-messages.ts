@@ -6,7 +6,13 @@ import type { Placement } from "../../domain/policy/index.ts";
  * client shows as the channel's name.
  */
 
-const mentions = (channels: readonly string[]) => channels.map((id) => `<#${id}>`);
+/** A long list is cut: the refusal must stay one readable line (and inside Slack's 3000-character section). */
+const MAX_NAMED_CHANNELS = 10;
+
+const mentions = (channels: readonly string[], more: (n: number) => string) => [
+  ...channels.slice(0, MAX_NAMED_CHANNELS).map((id) => `<#${id}>`),
+  ...(channels.length > MAX_NAMED_CHANNELS ? [more(channels.length - MAX_NAMED_CHANNELS)] : []),
+];
 
 function listEn(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
@@ -16,7 +22,10 @@ function listEn(items: readonly string[]): string {
 export const policyEn = {
   /** Where a command may be used instead; `command` is e.g. `/compshare reinstall`. */
   notHere(command: string, allowedIn: Placement): string {
-    const channels = allowedIn.channels === undefined ? undefined : mentions(allowedIn.channels);
+    const channels =
+      allowedIn.channels === undefined
+        ? undefined
+        : mentions(allowedIn.channels, (n) => `one of ${n} more channel${n === 1 ? "" : "s"}`);
     const places =
       channels === undefined
         ? ["any channel the bot is in"]
@@ -51,7 +60,8 @@ function listZh(items: readonly string[]): string {
 
 export const policyZhCN: typeof policyEn = {
   notHere(command, allowedIn) {
-    const channels = allowedIn.channels === undefined ? undefined : mentions(allowedIn.channels);
+    const channels =
+      allowedIn.channels === undefined ? undefined : mentions(allowedIn.channels, (n) => `另外 ${n} 个频道之一`);
     if (channels !== undefined && channels.length === 0 && !allowedIn.directMessages) {
       return `:no_entry: 本工作区不允许使用 \`${command}\`：机器人的策略既未允许任何频道，也未允许私信。请联系机器人的管理员。`;
     }
