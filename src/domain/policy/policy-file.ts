@@ -123,6 +123,20 @@ export function parsePolicyFile(text: string, path: string): ParsedPolicyFile {
     if (block.settings) blocks.set(key as FileKey, block.settings);
     else unreadable.add(key as FileKey);
   }
+  const actions = resolveActions(blocks, unreadable, at, problems);
+  if (problems.length > 0) return { ok: false, problems: sortByLine(dedupe(problems)) };
+  return { ok: true, policy: deepFreeze({ source: { kind: "file", path }, actions }) };
+}
+
+type LineAt = (segments: readonly PropertyKey[]) => number | undefined;
+
+/** Each action as its own block and the default make it, checking the rules between settings. */
+function resolveActions(
+  blocks: ReadonlyMap<FileKey, ActionSettings>,
+  unreadable: ReadonlySet<FileKey>,
+  at: LineAt,
+  problems: PolicyProblem[],
+): Record<PolicyAction, ActionPolicy> {
   const inherited = blocks.get("default");
   const actions = {} as Record<PolicyAction, ActionPolicy>;
   for (const action of POLICY_ACTIONS) {
@@ -152,8 +166,7 @@ export function parsePolicyFile(text: string, path: string): ParsedPolicyFile {
     );
     actions[action] = resolved;
   }
-  if (problems.length > 0) return { ok: false, problems: sortByLine(dedupe(problems)) };
-  return { ok: true, policy: deepFreeze({ source: { kind: "file", path }, actions }) };
+  return actions;
 }
 
 /** Settings the rules between settings read: a block with one of them wrong is not checked further. */
@@ -223,11 +236,7 @@ function approvalProblems(policy: ActionPolicy, lineFor: (key: SettingKey) => nu
 
 type IssueLike = z.core.$ZodIssue;
 
-function issueProblems(
-  block: string,
-  issue: IssueLike,
-  at: (segments: readonly PropertyKey[]) => number | undefined,
-): PolicyProblem[] {
+function issueProblems(block: string, issue: IssueLike, at: LineAt): PolicyProblem[] {
   const path = [block, ...issue.path];
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => ({
