@@ -3,6 +3,7 @@ import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
 import { accountFor } from "./domain/accounts.ts";
 import { createOperationsEngine, type EngineOptions } from "./domain/operations/index.ts";
+import { configUnderPolicy, loadPolicy, type Policy } from "./domain/policy/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import { startSimulator } from "./simulator/simulator.ts";
 import {
@@ -42,6 +43,8 @@ export interface StartBotOptions {
   engine?: Partial<Pick<EngineOptions, "sweepIntervalMs" | "claimMs" | "deadlines" | "sleep" | "retentionMs">>;
   /** At most one edit per card this often (2 s by default). */
   cardEditIntervalMs?: number;
+  /** The approval policy; read from config (POLICY_FILE or the approval variables) when omitted. */
+  policy?: Policy;
 }
 
 export interface RunningBot {
@@ -58,7 +61,7 @@ export interface RunningBot {
  * starts listening. `stop` undoes it in reverse order. main.ts adds only process concerns.
  */
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
-  const { config, logger, scrubber } = options;
+  const { logger, scrubber } = options;
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
   // Everything opened so far, closed in reverse on stop or on a failed start.
@@ -76,6 +79,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   };
 
   try {
+    // First: a bad policy file stops the start before anything is opened.
+    const policy = options.policy ?? (await loadPolicy(options.config));
+    const config = configUnderPolicy(options.config, policy);
     const store = await openStore({
       url: config.databaseUrl,
       keys: config.credentialKeys,
@@ -128,6 +134,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     const services: BotServices = {
       config,
+      policy,
       logger,
       scrubber,
       store,

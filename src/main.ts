@@ -1,4 +1,5 @@
 import { type CommandSpec, commandUsage, usageError } from "./cli/args.ts";
+import { AUDIT_COMMAND, runAuditCommand } from "./cli/audit-command.ts";
 import { CALL_COMMAND, runCallCommand } from "./cli/call-command.ts";
 import { DOCTOR_COMMAND, runDoctorCommand } from "./cli/doctor-command.ts";
 import { type CliIo, createProcessIo } from "./cli/io.ts";
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   { spec: SIMULATOR_COMMAND, run: (args, io, env) => runSimulatorCommand(args, io, env) },
   { spec: CALL_COMMAND, run: (args, io, env) => runCallCommand(args, io, env) },
   { spec: DOCTOR_COMMAND, run: (args, io, env) => runDoctorCommand(args, io, env) },
+  { spec: AUDIT_COMMAND, run: (args, io, env) => runAuditCommand(args, io, env) },
 ];
 
 const USAGE = mainUsage(COMMANDS.map((c) => c.spec));

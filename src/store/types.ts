@@ -44,6 +44,13 @@ export interface AuditFilter {
   limit?: number;
 }
 
+/** What an export reads: every team unless one is named; `from` inclusive, `to` exclusive. */
+export interface AuditExportFilter {
+  teamId?: string;
+  from?: Date;
+  to?: Date;
+}
+
 export type Readiness = { ok: true } | { ok: false; reason: string };
 
 export interface CredentialStore {
@@ -145,6 +152,8 @@ export interface AuditLog {
   append(entry: Omit<AuditEntry, "id" | "at"> & { at?: Date }): Promise<void>;
   /** Newest first. */
   query(filter: AuditFilter): Promise<AuditEntry[]>;
+  /** Oldest first, every matching row, read page by page so a long period never sits in memory at once. */
+  export(filter: AuditExportFilter): AsyncIterable<AuditEntry>;
 }
 
 /** Slack deliveries already taken (DESIGN §6: each delivery handled once, on any replica). */
