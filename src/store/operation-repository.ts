@@ -37,8 +37,14 @@ const newOperationInput = z.object({
     .int()
     .positive()
     .max(366 * 86_400_000),
+  approvalsRequired: z.number().int().min(1).max(100).optional(),
+  runAt: z.date().optional(),
 });
-const patchInput = z.object({ decidedBy: text(64).optional(), note: z.string().max(3000).optional() });
+const patchInput = z.object({
+  decidedBy: text(64).optional(),
+  note: z.string().max(3000).optional(),
+  runAt: z.date().nullable().optional(),
+});
 
 const CLAIMABLE = "(status = 'pending' OR (status = 'running' AND (claimed_until IS NULL OR claimed_until < ?)))";
 
@@ -89,8 +95,9 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO operation_requests (id, team_id, kind, requester_id, region, zone, project_id, reason,
-             key_fingerprint, status, created_at, updated_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+             key_fingerprint, status, created_at, updated_at, expires_at, run_at,
+             approvals_required)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
           [
             id,
             r.teamId,
@@ -104,6 +111,8 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
             at,
             at,
             toIso(new Date(created.getTime() + r.ttlMs)),
+            r.runAt ? toIso(r.runAt) : null,
+            r.approvalsRequired ?? 1,
           ],
         );
         for (const [position, t] of r.targets.entries()) {
@@ -192,7 +201,8 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
       const at = toIso(now());
       const sets = ["status = ?", "updated_at = ?", "finished_at = ?"];
       const values: SqlValue[] = [to, at, FINISHED_REQUEST_STATUSES.includes(to) ? at : null];
-      if (from === "pending") {
+      // Cancelling a scheduled run is a decision too: who cancelled it replaces who approved (the audit keeps both).
+      if (from === "pending" || (from === "approved" && to === "cancelled")) {
         sets.push("decided_by = ?", "decided_at = ?");
         values.push(p.decidedBy ?? null, at);
       }
@@ -200,8 +210,20 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
         sets.push("note = ?");
         values.push(p.note);
       }
-      // Leaving pending races the clock too: a decision needs time left, expiry needs none left.
-      const deadline = from !== "pending" ? "" : to === "expired" ? " AND expires_at <= ?" : " AND expires_at > ?";
+      if (p.runAt !== undefined) {
+        sets.push("run_at = ?");
+        values.push(p.runAt === null ? null : toIso(p.runAt));
+      }
+      // Leaving pending races the clock too: a decision needs time left, expiry needs none left;
+      // and a scheduled plan starts only once its time has come.
+      const deadline =
+        from === "approved" && to === "executing"
+          ? " AND (run_at IS NULL OR run_at <= ?)"
+          : from !== "pending"
+            ? ""
+            : to === "expired"
+              ? " AND expires_at <= ?"
+              : " AND expires_at > ?";
       const where: SqlValue[] = deadline === "" ? [id, from] : [id, from, at];
       const moved = await db.transaction(async (tx) => {
         const rows = await tx.query(
@@ -223,6 +245,28 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
         [channelId, messageTs, id],
       );
       if (rows.length === 0) throw new ApprovalNotFoundError(id);
+    },
+
+    async reschedule(id, runAt) {
+      const rows = await db.query(
+        "UPDATE operation_requests SET run_at = ?, updated_at = ? WHERE id = ? AND status = 'approved' RETURNING id",
+        [runAt === null ? null : toIso(runAt), toIso(now()), id],
+      );
+      const current = await get(id);
+      if (rows.length > 0 && current) return { ok: true, operation: current };
+      return { ok: false, current };
+    },
+
+    async recordApproval(id, approverId) {
+      const approver = parseInput(text(64), approverId, "approver id");
+      // The primary key makes a second row for the same approver impossible, on any replica.
+      const rows = await db.query(
+        `INSERT INTO operation_approvals (request_id, approver_id, approved_at)
+           SELECT id, ?, ? FROM operation_requests WHERE id = ? AND status = 'pending'
+           ON CONFLICT (request_id, approver_id) DO NOTHING RETURNING request_id`,
+        [approver, toIso(now()), id],
+      );
+      return rows.length > 0;
     },
 
     async claimStep(requestId, position, claim, lapsedBefore) {
@@ -322,10 +366,11 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
     async listResumable(limit, lapsedBefore) {
       const rows = await db.query(
         `SELECT id FROM operation_requests WHERE status IN ('approved', 'executing')
+           AND (status = 'executing' OR run_at IS NULL OR run_at <= ?)
            AND NOT EXISTS (SELECT 1 FROM operation_steps s WHERE s.request_id = operation_requests.id
              AND s.status = 'running' AND s.claimed_until >= ?)
          ORDER BY seq LIMIT ?`,
-        [toIso(lapsedBefore ?? now()), limit],
+        [toIso(now()), toIso(lapsedBefore ?? now()), limit],
       );
       return rows.map((row) => String(row.id));
     },

@@ -141,6 +141,9 @@ export function toOperation(row: SqlRow, targets: Target[], steps: Step[]): Oper
     updatedAt: toDate(row.updated_at, col("updated_at")),
     expiresAt: toDate(row.expires_at, col("expires_at")),
     finishedAt: optionalDate(row.finished_at, col("finished_at")),
+    runAt: optionalDate(row.run_at, col("run_at")),
+    approvalsRequired: optionalNumber(row.approvals_required, col("approvals_required")) ?? 1,
+    approvals,
     targets,
     steps,
   });

@@ -22,9 +22,12 @@ export interface Decisions {
 }
 
 export interface DecisionOptions {
-  allowSelfApproval: boolean;
+  /** Per kind (the policy's allowSelfApproval of that action). */
+  allowSelfApproval: (kind: Operation["kind"]) => boolean;
   accountFor(teamId: string, userId: string): Promise<LinkedAccount>;
   inTeam(teamId: string, id: string): Promise<Operation | undefined>;
+  /** When a request approved now runs (schedule.ts): undefined for at once. */
+  runAtOnApproval(operation: Operation): Date | undefined;
 }
 
 export function createDecisions(env: EngineEnv, driver: PlanDriver, options: DecisionOptions): Decisions {
@@ -77,12 +80,42 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
   };
 
   const approveNow = async (operation: Operation, deciderId: string): Promise<DecisionResult> => {
-    const moved = await ops.transition(operation.id, "pending", "approved", { decidedBy: deciderId });
+    // Outside its change windows, or for a later time asked for: approved now, started by the sweep then.
+    const runAt = options.runAtOnApproval(operation);
+    const moved = await ops.transition(operation.id, "pending", "approved", {
+      decidedBy: deciderId,
+      runAt: runAt ?? null,
+    });
     if (!moved.ok) return { kind: "late", operation: moved.current };
-    await env.audit(moved.operation, deciderId, "approve", "approved");
+    await env.audit(
+      moved.operation,
+      deciderId,
+      "approve",
+      runAt ? "scheduled" : "approved",
+      runAt ? { runAt: runAt.toISOString() } : {},
+    );
     await env.emit({ type: "request-moved", operation: moved.operation, cause: "decision" });
-    env.background("drive", () => driver.drive(operation.id));
+    if (!runAt) env.background("drive", () => driver.drive(operation.id));
     return { kind: "done", operation: moved.operation };
+  };
+
+  /**
+   * One approval of a quorum: a row per (request, approver) in the store, so a second click adds
+   * nothing, then the tally. Whoever sees the N-th distinct row moves pending → approved; that
+   * move is a compare-and-set, so of simultaneous last approvals (any replica) one starts the plan.
+   */
+  const countApproval = async (operation: Operation, approverId: string): Promise<DecisionResult> => {
+    const added = await ops.recordApproval(operation.id, approverId);
+    const current = (await ops.get(operation.id)) ?? operation;
+    if (!added) {
+      if (current.status !== "pending") return { kind: "late", operation: current };
+      return { kind: "duplicate", operation: current };
+    }
+    const tally = tallyApprovals(current);
+    await env.audit(current, approverId, "approve", `counted:${tally.count}/${tally.required}`);
+    if (tally.reached) return approveNow(current, approverId);
+    await env.emit({ type: "request-moved", operation: current, cause: "approval-counted" });
+    return { kind: "counted", operation: current };
   };
 
   const closeUnrun = async (
