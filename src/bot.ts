@@ -3,7 +3,7 @@ import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
 import { accountFor } from "./domain/accounts.ts";
 import { createOperationsEngine, type EngineOptions } from "./domain/operations/index.ts";
-import { configUnderPolicy, loadPolicy, type Policy } from "./domain/policy/index.ts";
+import { loadPolicy, type Policy } from "./domain/policy/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import { startSimulator } from "./simulator/simulator.ts";
 import {
@@ -61,7 +61,7 @@ export interface RunningBot {
  * starts listening. `stop` undoes it in reverse order. main.ts adds only process concerns.
  */
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
-  const { logger, scrubber } = options;
+  const { config, logger, scrubber } = options;
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics();
   // Everything opened so far, closed in reverse on stop or on a failed start.
@@ -81,7 +81,6 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   try {
     // First: a bad policy file stops the start before anything is opened.
     const policy = options.policy ?? (await loadPolicy(options.config));
-    const config = configUnderPolicy(options.config, policy);
     const store = await openStore({
       url: config.databaseUrl,
       keys: config.credentialKeys,
@@ -146,7 +145,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       inFlight,
       updateFormSeal: createFormSeal(config.credentialKeys, "image-update form"),
       responseUrls,
-      reinstall: createReinstallKit({ config, clock, logger }),
+      reinstall: createReinstallKit({ policy, clock, logger }),
       locales,
       operations,
       followers: createOperationFollowers(logger),

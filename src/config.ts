@@ -353,11 +353,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   return parsed.config;
 }
 
-/** Reinstall needs both settings; without them the bot still runs and says reinstall is not configured. */
-export function reinstallEnabled(config: Config): boolean {
-  return config.approval.channel !== undefined && config.approval.approvers.length > 0;
-}
-
 /** The secret values in a config, for the log scrubber. */
 export function configSecrets(config: Config): string[] {
   return [

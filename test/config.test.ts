@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configSecrets, loadConfig, parseConfig, reinstallEnabled } from "../src/config.ts";
+import { ConfigError, configSecrets, loadConfig, parseConfig } from "../src/config.ts";
+import { actionConfigured, policyFromEnvironment } from "../src/domain/policy/index.ts";
 
 const key = randomBytes(32).toString("base64");
 const minimal = {
@@ -34,7 +35,7 @@ describe("loadConfig", () => {
     expect(config.defaultLocale).toBe("en");
     expect(config.logLevel).toBe("info");
     expect(config.requestRetentionMs).toBe(90 * 86_400_000);
-    expect(reinstallEnabled(config)).toBe(false);
+    expect(actionConfigured(policyFromEnvironment(config.approval), "reinstall")).toBe(false);
   });
 
   it("keeps finished requests for REQUEST_RETENTION, at least a day", () => {
@@ -93,7 +94,7 @@ describe("loadConfig", () => {
     expect(config.policyFile).toBe("./policy.yml");
     expect(config.defaultLocale).toBe("zh-CN");
     expect(config.logLevel).toBe("debug");
-    expect(reinstallEnabled(config)).toBe(true);
+    expect(actionConfigured(policyFromEnvironment(config.approval), "reinstall")).toBe(true);
   });
 
   it("needs no signing secret in Socket Mode", () => {

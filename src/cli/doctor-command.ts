@@ -1,8 +1,8 @@
 import { webApi } from "@slack/bolt";
 import { createCompShareApi } from "../compshare/client.ts";
 import { CompShareApiError, CompShareError } from "../compshare/errors.ts";
-import { type Config, formatProblems, parseConfig, reinstallEnabled } from "../config.ts";
-import { configUnderPolicy, loadPolicy, POLICY_ACTIONS, type Policy, PolicyFileError } from "../domain/policy/index.ts";
+import { type Config, formatProblems, parseConfig } from "../config.ts";
+import { actionConfigured, loadPolicy, POLICY_ACTIONS, type Policy, PolicyFileError } from "../domain/policy/index.ts";
 import { createLogger } from "../log.ts";
 import { openStore } from "../store/open-store.ts";
 import { BOT_VERSION } from "../version.ts";
@@ -57,10 +57,7 @@ export async function runDoctorCommand(
   const { config } = parsed;
   const policy = await policyCheck(config, env);
   // With a policy file, reinstall approvals are the file's: the configuration line says so.
-  const checks: Check[] = [
-    configurationCheck(policy.policy ? configUnderPolicy(config, policy.policy) : config),
-    policy.check,
-  ];
+  const checks: Check[] = [configurationCheck(config, policy.policy), policy.check];
   checks.push(await storeCheck(config));
   checks.push(await slackCheck(config, timeoutMs));
   if (config.slack.appToken !== undefined) checks.push(await socketModeCheck(config, config.slack.appToken, timeoutMs));
@@ -78,11 +75,17 @@ function line(check: Check): string {
   return `${check.ok ? "ok  " : "FAIL"}  ${check.name.padEnd(14)} ${check.detail}`;
 }
 
-function configurationCheck(config: Config): Check {
+function configurationCheck(config: Config, policy: Policy | undefined): Check {
   const mode = config.slack.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${config.port}`;
-  const reinstall = reinstallEnabled(config)
-    ? `reinstall approvals in ${config.approval.channel}`
-    : "reinstall requests disabled (set APPROVAL_CHANNEL and APPROVERS to enable)";
+  const rules = policy?.actions.reinstall;
+  const reinstall =
+    policy === undefined || rules === undefined
+      ? "reinstall: see the policy check"
+      : !actionConfigured(policy, "reinstall")
+        ? "reinstall requests disabled (name an approvals channel and approvers: POLICY_FILE, or APPROVAL_CHANNEL and APPROVERS)"
+        : rules.needsApproval
+          ? `reinstall approvals in ${rules.approvalChannel}`
+          : "reinstall needs no approval";
   const sandbox = config.compshare.sandbox ? ", sandbox" : "";
   return { name: "configuration", ok: true, detail: `${mode}${sandbox}; ${reinstall}` };
 }

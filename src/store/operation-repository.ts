@@ -3,7 +3,7 @@ import { MAX_TARGETS, OPERATION_KINDS, type Operation, type Step } from "../doma
 import { newApprovalId } from "./approval-id.ts";
 import { ApprovalNotFoundError, StoreQueryError } from "./errors.ts";
 import { clampLimit, parseInput } from "./input-validation.ts";
-import { toOperation, toStep, toTarget } from "./operation-rows.ts";
+import { toApproval, toOperation, toStep, toTarget } from "./operation-rows.ts";
 import { assertMove, CLOSED_UNRUN, FINISHED_REQUEST_STATUSES } from "./request-transitions.ts";
 import { toIso } from "./row-values.ts";
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
@@ -60,9 +60,13 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
     if (rows.length === 0) return [];
     const ids = rows.map((row) => String(row.id));
     const marks = placeholders(ids.length);
-    const [targets, steps] = await Promise.all([
+    const [targets, steps, approvals] = await Promise.all([
       q.query(`SELECT * FROM operation_targets WHERE request_id IN (${marks}) ORDER BY request_id, position`, ids),
       q.query(`SELECT * FROM operation_steps WHERE request_id IN (${marks}) ORDER BY request_id, position`, ids),
+      q.query(
+        `SELECT * FROM operation_approvals WHERE request_id IN (${marks}) ORDER BY request_id, approved_at, approver_id`,
+        ids,
+      ),
     ]);
     const byRequest = <T>(list: SqlRow[], map: (row: SqlRow) => T) => {
       const grouped = new Map<string, T[]>();
@@ -76,7 +80,15 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
     };
     const targetsOf = byRequest(targets, toTarget);
     const stepsOf = byRequest(steps, toStep);
-    return rows.map((row) => toOperation(row, targetsOf.get(String(row.id)) ?? [], stepsOf.get(String(row.id)) ?? []));
+    const approvalsOf = byRequest(approvals, toApproval);
+    return rows.map((row) =>
+      toOperation(
+        row,
+        targetsOf.get(String(row.id)) ?? [],
+        stepsOf.get(String(row.id)) ?? [],
+        approvalsOf.get(String(row.id)) ?? [],
+      ),
+    );
   };
 
   const get = async (id: string, q: SqlExecutor = db): Promise<Operation | undefined> => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  type Approval,
   OPERATION_KINDS,
   type Operation,
   STEP_STATUSES,
@@ -113,7 +114,14 @@ export function toTarget(row: SqlRow): Target {
   });
 }
 
-export function toOperation(row: SqlRow, targets: Target[], steps: Step[]): Operation {
+export function toApproval(row: SqlRow): Approval {
+  return {
+    userId: toText(row.approver_id, "operation_approvals.approver_id"),
+    at: toDate(row.approved_at, "operation_approvals.approved_at"),
+  };
+}
+
+export function toOperation(row: SqlRow, targets: Target[], steps: Step[], approvals: Approval[] = []): Operation {
   const col = (name: string) => `operation_requests.${name}`;
   const status = row.status;
   if (!isRequestStatus(status)) throw new StoreQueryError(`operation_requests.status holds ${String(status)}`);

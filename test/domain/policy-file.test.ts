@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import {
-  configUnderPolicy,
+  actionConfigured,
   loadPolicy,
   POLICY_SETTING_KEYS,
   PolicyFileError,
@@ -306,33 +306,23 @@ describe("loadPolicy", () => {
   });
 });
 
-describe("configUnderPolicy", () => {
+describe("actionConfigured", () => {
   const env = {
     SLACK_BOT_TOKEN: "xoxb-1111-2222-abcdefghijkl",
     SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
     CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-    APPROVERS: "U0IGNORED1",
-    APPROVAL_CHANNEL: "C0IGNORED1",
   };
 
-  it("gives the reinstall flow the file's reinstall approvals, and leaves an environment policy alone", () => {
-    const config = loadConfig(env);
-    expect(configUnderPolicy(config, policyFromEnvironment(config.approval))).toBe(config);
+  it("needs an approvals channel and approvers only where approval is needed", () => {
+    expect(actionConfigured(policyFromEnvironment(loadConfig(env).approval), "reinstall")).toBe(false);
+    expect(actionConfigured(policyFromEnvironment(loadConfig(env).approval), "stop")).toBe(true);
     const policy = policyOf(`reinstall:
   approvers: [U0BOB0001]
   approval_channel: C0APPROVE
-  allow_self_approval: true
-  ttl: 2h
+update:
+  approval: false
 `);
-    const effective = configUnderPolicy(config, policy);
-    expect(effective.approval).toEqual({
-      channel: "C0APPROVE",
-      approvers: ["U0BOB0001"],
-      allowSelfApproval: true,
-      ttlMs: 7_200_000,
-      approvalsRequired: 1,
-    });
-    expect(effective.slack).toBe(config.slack);
-    expect(Object.isFrozen(effective.approval)).toBe(true);
+    expect(actionConfigured(policy, "reinstall")).toBe(true);
+    expect(actionConfigured(policy, "update")).toBe(true);
   });
 });

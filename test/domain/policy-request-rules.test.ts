@@ -5,7 +5,6 @@ import {
   parseWindow,
   reasonProblem,
   runTimeProblem,
-  tallyApprovals,
   whenToRun,
 } from "../../src/domain/policy/index.ts";
 
@@ -76,27 +75,5 @@ describe("whenToRun", () => {
       runAt: saturdayOpening,
       scheduled: true,
     });
-  });
-});
-
-describe("tallyApprovals", () => {
-  const twoOf = { approvalsRequired: 2, allowSelfApproval: false };
-
-  it("counts each approver once, never the requester, and is reached at the N-th distinct one", () => {
-    expect(tallyApprovals(twoOf, "U0ALICE01", ["U0BOB0001", "U0BOB0001"])).toEqual({
-      counted: ["U0BOB0001"],
-      required: 2,
-      reached: false,
-    });
-    expect(tallyApprovals(twoOf, "U0ALICE01", ["U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVE001"])).toEqual({
-      counted: ["U0BOB0001", "U0CAROL01", "U0DAVE001"],
-      required: 2,
-      reached: true,
-    });
-  });
-
-  it("counts the requester where self-approval is allowed", () => {
-    const selfOk = { approvalsRequired: 1, allowSelfApproval: true };
-    expect(tallyApprovals(selfOk, "U0ALICE01", ["U0ALICE01"]).reached).toBe(true);
   });
 });

@@ -88,7 +88,10 @@ describe("channel guardrails from the policy file", () => {
     const { triggerId } = await h.send.command("reinstall", at(ALICE, OPS));
     const opened = await h.slack.waitFor(() => modalsOpenedBy(triggerId)[0], 10_000, "the request modal");
     expect(JSON.stringify(opened.args.view)).toContain(REINSTALL_CALLBACK);
-    expect(h.bot.services.config.approval).toMatchObject({ channel: APPROVALS, approvers: [BOB.userId, LEADS] });
+    expect(h.bot.services.policy.actions.reinstall).toMatchObject({
+      approvalChannel: APPROVALS,
+      approvers: [BOB.userId, LEADS],
+    });
   });
 
   it("names every allowed place for /compshare update, in the user's language", async () => {

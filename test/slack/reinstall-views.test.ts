@@ -132,6 +132,8 @@ function operation(
     expiresAt: new Date(at.getTime() + 86_400_000),
     channelId: "C0APPROVE1",
     messageTs: "1700000000.000001",
+    approvalsRequired: 1,
+    approvals: [],
     targets,
     steps,
     ...overrides,

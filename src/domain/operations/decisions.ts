@@ -4,6 +4,7 @@ import { decisionRefusal } from "../approvers.ts";
 import { type Decider, type DecisionResult, OPERATION_NOTES, type Operation } from "./api.ts";
 import type { EngineEnv } from "./engine-env.ts";
 import type { PlanDriver } from "./plan-driver.ts";
+import { tallyApprovals } from "./quorum.ts";
 
 /**
  * Approval decisions, kept apart from running plans so a richer policy (a quorum, schedules)
@@ -141,17 +142,23 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
         deciderId: decider.userId,
         requesterId: operation.requesterId,
         verdict: "approve",
-        allowSelfApproval: options.allowSelfApproval,
+        allowSelfApproval: options.allowSelfApproval(operation.kind),
       });
       if (refusal) {
         await refuse(operation, decider.userId, "approve", refusal);
         return { kind: "refused", reason: refusal, operation };
       }
+      // A quorum is of people other than the requester (README, "Approvals"); alone (N = 1) they may approve.
+      if (decider.userId === operation.requesterId && operation.approvalsRequired > 1) {
+        await refuse(operation, decider.userId, "approve", "requester_in_quorum");
+        return { kind: "refused", reason: "requester_in_quorum", operation };
+      }
       const stop = await blocked(operation);
       if (stop) return stop;
       const keys = await keysProblem(operation);
       if (keys) return closeForKeys(operation, decider, keys);
-      return approveNow(operation, decider.userId);
+      if (operation.approvalsRequired <= 1) return approveNow(operation, decider.userId);
+      return countApproval(operation, decider.userId);
     },
 
     async reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult> {
@@ -162,7 +169,7 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
         deciderId: decider.userId,
         requesterId: operation.requesterId,
         verdict: "reject",
-        allowSelfApproval: options.allowSelfApproval,
+        allowSelfApproval: options.allowSelfApproval(operation.kind),
       });
       if (refusal) {
         await refuse(operation, decider.userId, "reject", refusal);

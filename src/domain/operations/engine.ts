@@ -28,7 +28,8 @@ export interface EngineOptions {
   /** Waits between polls; injected so tests move a fake clock instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
   logger: Logger;
-  allowSelfApproval: boolean;
+  /** One for every kind, or per kind (the policy's actions). */
+  allowSelfApproval: boolean | ((kind: OperationKind) => boolean);
   /** True when no other process uses the store (SQLite): at start every running step is this process's orphan. */
   exclusiveStore: boolean;
   /** Runs background work as tracked work, so shutdown waits for it. */

@@ -1,19 +1,17 @@
 /** The approval policy: import from here. */
 
-export { configUnderPolicy } from "./approval-bridge.ts";
 export { policyApprovers } from "./approver-scope.ts";
+export { actionConfigured } from "./configured.ts";
 export { policyFromEnvironment } from "./environment-policy.ts";
 export { loadPolicy, type ReadText } from "./load-policy.ts";
 export { type CommandPlace, checkPlacement, commandPlace, type PlacementCheck } from "./placement.ts";
 export { type ParsedPolicyFile, POLICY_SETTING_KEYS, parsePolicyFile } from "./policy-file.ts";
 export {
   instanceCountProblem,
-  type QuorumTally,
   type RequestProblem,
   RUN_TIME_GRACE_MS,
   reasonProblem,
   runTimeProblem,
-  tallyApprovals,
   whenToRun,
 } from "./request-rules.ts";
 export type * from "./types.ts";

@@ -3,7 +3,7 @@ import { isInsideWindows, nextWindowOpening } from "./windows.ts";
 
 /**
  * The policy's rules on one request, as pure functions the request modal (inline errors) and the
- * engine (server-side checks, scheduling, quorum) both call, so the two can never disagree.
+ * engine (server-side checks, scheduling) both call, so the two can never disagree.
  */
 
 export type RequestProblem =
@@ -58,30 +58,4 @@ export function whenToRun(
   const earliest = requested && requested.getTime() > input.approvedAt.getTime() ? requested : input.approvedAt;
   const runAt = nextWindowOpening(policy.windows, earliest);
   return { runAt, scheduled: runAt === undefined || runAt.getTime() > input.approvedAt.getTime() };
-}
-
-export interface QuorumTally {
-  /** Distinct approvers who count, first approval first. */
-  readonly counted: readonly string[];
-  readonly required: number;
-  readonly reached: boolean;
-}
-
-/**
- * "k of N": each approver counts once, in the order they approved; the requester counts only
- * where self-approval is allowed. The store keeps one row per (request, approver), so a second
- * click by the same person adds nothing; this says what the rows amount to.
- */
-export function tallyApprovals(
-  policy: Pick<ActionPolicy, "approvalsRequired" | "allowSelfApproval">,
-  requesterId: string,
-  approverIds: readonly string[],
-): QuorumTally {
-  const counted: string[] = [];
-  for (const id of approverIds) {
-    if (counted.includes(id)) continue;
-    if (id === requesterId && !policy.allowSelfApproval) continue;
-    counted.push(id);
-  }
-  return { counted, required: policy.approvalsRequired, reached: counted.length >= policy.approvalsRequired };
 }

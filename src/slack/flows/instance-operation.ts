@@ -50,7 +50,7 @@ export async function runInstanceOperation(
     targets: [targetOf(instance)],
     options: {},
     approval: "none",
-    ttlMs: services.config.approval.ttlMs,
+    ttlMs: services.policy.actions[command.kind].ttlMs,
   });
   await send(instanceOperationMessage(turn.view, operation));
   await services.followers.follow(

@@ -3,6 +3,7 @@ import { instancesEn, operationsEn } from "./operation-messages.ts";
 import { policyEn } from "./policy-messages.ts";
 import { reinstallEn } from "./reinstall-messages.ts";
 import type { WordedRetCodeKey } from "./retcode-words.ts";
+import { scheduleEn } from "./schedule-messages.ts";
 import { updateEn } from "./update-messages.ts";
 
 /**
@@ -171,6 +172,7 @@ export const en = {
   operations: operationsEn,
   instances: instancesEn,
   policy: policyEn,
+  schedule: scheduleEn,
 
   home: {
     title: "CompShare",

@@ -51,7 +51,25 @@ export const policyEn = {
       `:page_facing_up: I sent you the audit log since ${sinceIso} (${rows} row${rows === 1 ? "" : "s"}) as a CSV file in our direct messages.`,
     fileTitle: (sinceIso: string) => `compshare-bot audit log since ${sinceIso}`,
   },
+
+  quorum: {
+    /** The card's line: "k of N" and who approved, as user mentions. */
+    line: (count: number, required: number, approvers: readonly string[]) =>
+      `:ballot_box_with_check: *Approvals: ${count} of ${required}*${approvers.length > 0 ? ` — ${approvers.map((id) => `<@${id}>`).join(", ")}` : ""}`,
+    counted: (count: number, required: number) =>
+      `:ballot_box_with_check: Your approval is recorded: ${count} of ${required}. The plan starts at the ${required}${ordinalEn(required)} approval.`,
+    duplicate: (count: number, required: number) =>
+      `You approved this request already; it still has ${count} of ${required} approvals. Another approver has to approve.`,
+    requesterInQuorum: (required: number) =>
+      `This request needs ${required} approvals from people other than you: your own approval does not count. Ask the approvers.`,
+  },
 };
+
+function ordinalEn(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return "th";
+  return n % 10 === 1 ? "st" : n % 10 === 2 ? "nd" : n % 10 === 3 ? "rd" : "th";
+}
 
 function listZh(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
@@ -81,5 +99,15 @@ export const policyZhCN: typeof policyEn = {
     sent: (rows, sinceIso) =>
       `:page_facing_up: 已将自 ${sinceIso} 起的审计日志（${rows} 行）以 CSV 文件发到我们的私信中。`,
     fileTitle: (sinceIso) => `compshare-bot 审计日志（自 ${sinceIso} 起）`,
+  },
+
+  quorum: {
+    line: (count, required, approvers) =>
+      `:ballot_box_with_check: *审批：${count} / ${required}*${approvers.length > 0 ? ` — ${approvers.map((id) => `<@${id}>`).join("、")}` : ""}`,
+    counted: (count, required) =>
+      `:ballot_box_with_check: 已记录你的批准：${count} / ${required}。第 ${required} 个批准到达时计划开始执行。`,
+    duplicate: (count, required) => `你已经批准过此申请；目前仍是 ${count} / ${required}。需要另一位审批人批准。`,
+    requesterInQuorum: (required) =>
+      `此申请需要除你之外的 ${required} 位审批人批准：你自己的批准不计入。请联系审批人。`,
   },
 };

@@ -2,6 +2,7 @@ import type { Messages } from "./en.ts";
 import { instancesZhCN, operationsZhCN } from "./operation-messages.ts";
 import { policyZhCN } from "./policy-messages.ts";
 import { reinstallZhCN } from "./reinstall-messages.ts";
+import { scheduleZhCN } from "./schedule-messages.ts";
 import { updateZhCN } from "./update-messages.ts";
 
 export const zhCN: Messages = {
@@ -155,6 +156,7 @@ export const zhCN: Messages = {
   operations: operationsZhCN,
   instances: instancesZhCN,
   policy: policyZhCN,
+  schedule: scheduleZhCN,
 
   home: {
     title: "优云智算",

@@ -3,6 +3,7 @@ import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.t
 import { accountFor, type LinkedAccount, NotLinkedError } from "../../domain/accounts.ts";
 import { hasControlCharacters } from "../../domain/free-text.ts";
 import { MAX_TARGETS, type Operation } from "../../domain/operations/index.ts";
+import { runTimeProblem } from "../../domain/policy/request-rules.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
 import { postCardOnce } from "../card-delivery.ts";
 import { publishHome } from "../flows/home-tab.ts";
@@ -29,6 +30,8 @@ import {
   requestSubmittedModal,
   SNAPSHOT_NAME_PATTERN,
 } from "../views/reinstall-modal.ts";
+import { RUN_AT_BLOCK, readRunAt, runTimeError } from "../views/run-time.ts";
+import { runTimeContext } from "./schedule.ts";
 
 /**
  * The request form of journey 4: what the requester's keys can see of the instances and the
@@ -97,6 +100,7 @@ export function validateRequestValues(m: Messages, values: RequestValues): Field
  */
 export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<CommandOutcome> {
   const { args, services, turn } = call;
+  const rules = services.policy.actions.reinstall;
   const { ack, view, client } = args;
   const e = turn.m.reinstall.modal.errors;
   const values = readValues(view.state.values);
@@ -105,6 +109,12 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
     return "user_error" as const;
   };
   const formatErrors = validateRequestValues(turn.m, values);
+  // A time in the past or outside every change window: said at the field, before anything is looked up.
+  const runAt = readRunAt(view.state.values);
+  const timeProblem = runTimeProblem(services.policy.actions.reinstall, runAt, new Date(services.clock()));
+  const timeError =
+    timeProblem && runTimeError(turn.view, timeProblem, runTimeContext(services, turn.userId, "reinstall"));
+  if (timeError) formatErrors[RUN_AT_BLOCK] = timeError;
   if (Object.keys(formatErrors).length > 0) return refuse(formatErrors);
 
   let account: LinkedAccount;
@@ -157,10 +167,13 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
       startAfter: values.startAfter,
       ...(values.snapshot ? { snapshotName: values.snapshotName } : {}),
     },
+    // A reinstall always goes through its card (README: `approval: false` is not applied to reinstall).
     approval: "required",
-    ttlMs: services.config.approval.ttlMs,
+    approvalsRequired: rules.approvalsRequired,
+    ttlMs: rules.ttlMs,
+    ...(runAt ? { runAt } : {}),
   });
-  const channel = services.config.approval.channel ?? "";
+  const channel = rules.approvalChannel ?? "";
   const s = turn.m.reinstall.submitted;
   await ack({ response_action: "update", view: requestSubmittedModal(turn.view, s.posting(channel)) });
   const show = (text: string) =>
@@ -237,6 +250,7 @@ export async function handleFormRefresh({ args, services, turn }: Call<ClickArgs
       view: reinstallRequestModal(turn.view, {
         prefill: { ...prefill, ...(ids.length > 0 ? { instanceIds: ids } : {}) },
         snapshotName: values.snapshotName || defaultSnapshotName(ids, new Date(services.clock())),
+        when: runTimeContext(services, turn.userId, "reinstall"),
         ...(instances ? { instances: instances.infos } : {}),
         ...(image && !image.missing ? { image: image.info } : {}),
       }),

@@ -5,9 +5,11 @@ import {
   type Step,
   type StepAction,
 } from "../../domain/operations/index.ts";
+import { tallyApprovals } from "../../domain/operations/quorum.ts";
 import { type Messages, wordFor } from "../i18n/messages.ts";
 import { actions, type Block, type ButtonElement, button, context, fields, header, section } from "./blocks.ts";
 import { problemText, STEP_ICONS, stepText, supportText } from "./operation-text.ts";
+import { scheduledButtons } from "./run-time.ts";
 import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
 import { type MessagePayload, message, type ViewContext } from "./view-context.ts";
 
@@ -126,8 +128,14 @@ function statusBlocks(ctx: ViewContext, operation: Operation): Block[] {
   const decided = timeLabel(operation.decidedAt ?? operation.updatedAt);
   switch (operation.status) {
     case "pending":
-      return [context(c.pending(timeLabel(operation.expiresAt)))];
+      return [
+        context(c.pending(timeLabel(operation.expiresAt))),
+        ...(operation.runAt ? [context(ctx.m.schedule.requestedFor(timeLabel(operation.runAt)))] : []),
+      ];
     case "approved":
+      // Scheduled (outside its windows, or for a later time): it starts at runAt.
+      if (operation.runAt) return [section(ctx.m.schedule.scheduled(decider, decided, timeLabel(operation.runAt)))];
+      return [section(card.running(decider, decided))];
     case "executing":
       return [section(card.running(decider, decided))];
     case "succeeded":
@@ -156,10 +164,19 @@ function statusBlocks(ctx: ViewContext, operation: Operation): Block[] {
         return [section(`:heavy_multiplication_x: ${card.keysChanged}`)];
       if (operation.note === OPERATION_NOTES.keysRemoved)
         return [section(`:heavy_multiplication_x: ${card.keysRemoved}`)];
+      if (operation.note === OPERATION_NOTES.scheduledCancelled)
+        return [section(ctx.m.schedule.cancelledScheduled(decider, decided))];
       return [section(c.cancelled(decider, decided))];
     case "expired":
       return [section(c.expired(timeLabel(operation.decidedAt ?? operation.expiresAt)))];
   }
+}
+
+/** "k of N" with who approved, on requests that need more than one approval. */
+function quorumBlocks(ctx: ViewContext, operation: Operation): Block[] {
+  if (operation.approvalsRequired <= 1) return [];
+  const tally = tallyApprovals(operation);
+  return [context(ctx.m.policy.quorum.line(tally.count, tally.required, tally.counted))];
 }
 
 function decisionButtons(ctx: ViewContext, operation: Operation): ButtonElement[] {
@@ -201,9 +218,12 @@ export function operationCard(ctx: ViewContext, operation: Operation): MessagePa
     context(`*${card.plan}*`),
     ...instanceBlocks(ctx, operation),
     ...statusBlocks(ctx, operation),
+    ...quorumBlocks(ctx, operation),
   ];
   if (operation.status === "pending") blocks.push(actions(decisionButtons(ctx, operation), OPERATION_ACTIONS_BLOCK));
-  else if (operation.steps.some((step) => step.status === "unknown")) {
+  else if (operation.status === "approved" && operation.runAt) {
+    blocks.push(actions(scheduledButtons(ctx, operation.id), OPERATION_ACTIONS_BLOCK));
+  } else if (operation.steps.some((step) => step.status === "unknown")) {
     blocks.push(
       actions(
         [
@@ -228,6 +248,7 @@ export function requesterUpdate(ctx: ViewContext, operation: Operation, link: st
   const blocks = [
     section(dm.intro(truncate(operationSummary(ctx.m, operation), 2000))),
     ...statusBlocks(ctx, operation),
+    ...quorumBlocks(ctx, operation),
   ];
   if (link) blocks.push(context(dm.openCard(link)));
   return message(ctx, truncate(`${ctx.m.reinstall.card.title}: ${statusWord(ctx.m, operation)}`, 300), blocks);
