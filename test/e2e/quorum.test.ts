@@ -11,6 +11,7 @@ import {
   REINSTALL_ENV,
   REINSTALL_USERS,
   reinstallCalls,
+  rejectSubmission,
   requestReinstall,
   settled,
   storedRequest,
@@ -103,12 +104,10 @@ describe("two approvals required", () => {
     });
     await clickCard(h, BOB, card, "approve");
     await h.slack.waitFor(() => cardText(card).includes("Approvals: 1 of 2"));
-    const rejected = await h.bot.services.operations.reject(card.requestId, {
-      teamId: ALICE.teamId,
-      userId: DAVE.userId,
-      check: "approver",
-    });
-    expect(rejected.kind).toBe("done");
+    // Dave has not approved; his Reject (through the reason modal) ends the quorum at 1 of 2.
+    const response = await rejectSubmission(h, DAVE, card.requestId, "not this week");
+    expect(JSON.stringify(response.json())).toContain("Rejected.");
+    expect((await storedRequest(h, card.requestId)).status).toBe("rejected");
     const late = await clickCard(h, CAROL, card, "approve");
     expect(await ephemeralTo(h, late.responseId)).toContain("rejected");
     expect(reinstallCalls(h).filter((c) => c.params.UHostId === instance.UHostId)).toHaveLength(0);
