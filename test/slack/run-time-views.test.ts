@@ -4,6 +4,7 @@ import { OPERATION_NOTES, type Operation, planSteps, type Step } from "../../src
 import { runTimeProblem } from "../../src/domain/policy/request-rules.ts";
 import { parseWindow } from "../../src/domain/policy/windows.ts";
 import { messagesFor } from "../../src/slack/i18n/messages.ts";
+import { instanceOperationMessage } from "../../src/slack/views/instances.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
 import { OPERATION_ACTIONS, operationCard, requesterUpdate } from "../../src/slack/views/operation-card.ts";
 import { reinstallRequestModal } from "../../src/slack/views/reinstall-modal.ts";
@@ -106,6 +107,16 @@ describe.each(["en", "zh-CN"] as const)("scheduled runs in %s", (locale) => {
     );
     expect(JSON.stringify(pending)).toContain(`<!date^${runAt.getTime() / 1000}^`);
     expect(actionIds(pending)).toContain(OPERATION_ACTIONS.approve);
+  });
+
+  it("a stop outside its windows says so in its reply, with Run now and Cancel, since it has no card", () => {
+    const stop = operation({ kind: "stop", runAt, channelId: undefined, messageTs: undefined });
+    const reply = instanceOperationMessage(c, stop);
+    expect(JSON.stringify(reply)).toContain(`<!date^${runAt.getTime() / 1000}^`);
+    expect(JSON.stringify(reply)).toContain(c.m.operations.steps.stop);
+    expect(actionIds(reply)).toEqual([SCHEDULE_ACTIONS.runNow, SCHEDULE_ACTIONS.cancel]);
+    expect(checkBlockKit(reply, "message")).toEqual([]);
+    expect(actionIds(instanceOperationMessage(c, operation({ kind: "stop", channelId: undefined })))).toEqual([]);
   });
 
   it("a cancelled scheduled run names who cancelled it", () => {

@@ -51,6 +51,9 @@ export function handleScheduleClick(move: "runNow" | "cancel") {
     switch (result.kind) {
       case "done":
         if (move === "runNow") await say(s.runNowDone);
+        // A stop, start or reboot has no card: the clicker hears it here.
+        else if (!result.operation.channelId)
+          await say(s.cancelledScheduled(turn.userId, timeLabel(new Date(services.clock()))));
         else if (!(await services.announcer.updateNow(result.operation))) {
           await say(turn.m.operations.card.cardNotUpdated(turn.m.operations.requestStatuses[result.operation.status]));
         }
