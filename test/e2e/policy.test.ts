@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOME_ACTIONS } from "../../src/slack/views/home.ts";
 import { ACTION_IMAGE_REINSTALL } from "../../src/slack/views/image-detail.ts";
 import { encodeImageMenuValue } from "../../src/slack/views/image-list.ts";
+import { INSTANCE_ACTIONS } from "../../src/slack/views/instances.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
 import { REINSTALL_CALLBACK } from "../../src/slack/views/reinstall-modal.ts";
 import { FAKE_TEAM_ID } from "./fake-slack.ts";
@@ -31,6 +32,9 @@ reinstall:
   direct_messages: false
 update:
   channels: [${OPS}, ${ML}]
+stop:
+  approval: false
+  channels: [${OPS}]
 `;
 
 let h: Harness;
@@ -116,6 +120,30 @@ describe("channel guardrails from the policy file", () => {
     );
     expect(await replyTo(responseId)).toContain("Use it in <#C0OPS0001>.");
     expect(modalsOpenedBy(triggerId)).toEqual([]);
+  });
+
+  it("refuses /compshare stop outside its channel, and its button and Reinstall on an older instance list, sending nothing", async () => {
+    const instance = h.sim.state.addInstance(h.sim.demoAccount.accountId, { Name: "guarded", State: "Running" });
+    const command = await h.send.command(`stop ${instance.UHostId}`, at(ALICE, "C0WORK001"));
+    expect(await replyTo(command.responseId)).toContain(
+      "`/compshare stop` is not allowed here. Use it in <#C0OPS0001> or a direct message with me.",
+    );
+    const button = await h.send.clickInMessage(
+      ALICE,
+      { action_id: `${INSTANCE_ACTIONS.opPrefix}stop`, value: instance.UHostId },
+      { channelId: "C0WORK001" },
+    );
+    expect(await replyTo(button.responseId)).toContain("`/compshare stop` is not allowed here.");
+    const reinstall = await h.send.clickInMessage(
+      ALICE,
+      { action_id: INSTANCE_ACTIONS.reinstall, value: instance.UHostId },
+      { channelId: "C0WORK001" },
+    );
+    expect(await replyTo(reinstall.responseId)).toContain("`/compshare reinstall` is not allowed here.");
+    expect(modalsOpenedBy(reinstall.triggerId)).toEqual([]);
+    expect(h.sim.requests.filter((r) => r.params.UHostId === instance.UHostId && r.action.startsWith("Stop"))).toEqual(
+      [],
+    );
   });
 
   it("counts the Home tab as a direct message: its Request a reinstall button says where to go", async () => {
