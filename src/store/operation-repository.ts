@@ -28,7 +28,8 @@ const newOperationInput = z.object({
   region: text(64),
   zone: text(64),
   projectId: text(128).optional(),
-  reason: text(3000),
+  // Empty where the policy does not require a reason (reason_required: false).
+  reason: z.string().trim().max(3000),
   keyFingerprint: text(64),
   targets: z.array(targetInput).min(1).max(MAX_TARGETS),
   steps: z.array(z.object({ instanceId: text(128), action: z.object({ kind: z.string() }).loose() })).min(1),

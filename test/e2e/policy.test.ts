@@ -7,9 +7,10 @@ import { ACTION_IMAGE_REINSTALL } from "../../src/slack/views/image-detail.ts";
 import { encodeImageMenuValue } from "../../src/slack/views/image-list.ts";
 import { INSTANCE_ACTIONS } from "../../src/slack/views/instances.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
-import { REINSTALL_CALLBACK } from "../../src/slack/views/reinstall-modal.ts";
+import { REINSTALL_BLOCKS, REINSTALL_CALLBACK } from "../../src/slack/views/reinstall-modal.ts";
 import { FAKE_TEAM_ID } from "./fake-slack.ts";
 import { ALICE, BOB, type Harness, startHarness, WEI } from "./harness.ts";
+import { requestReinstall, submitRequest } from "./reinstall-steps.ts";
 import type { Actor } from "./slack-requests.ts";
 
 /**
@@ -30,6 +31,8 @@ const POLICY = `default:
 reinstall:
   channels: [${OPS}]
   direct_messages: false
+  reason_required: false
+  max_instances: 2
 update:
   channels: [${OPS}, ${ML}]
 stop:
@@ -157,6 +160,32 @@ describe("channel guardrails from the policy file", () => {
     expect(view).not.toContain(REINSTALL_CALLBACK);
     expect(view).toContain("`/compshare reinstall` is not allowed here. Use it in <#C0OPS0001>.");
     expect(checkBlockKit(opened.args.view, "modal")).toEqual([]);
+  });
+});
+
+describe("the reinstall request under the policy file", () => {
+  const stopped = (name: string) =>
+    h.sim.state.addInstance(h.sim.demoAccount.accountId, { Name: name, GpuType: "4090", GPU: 1, State: "Stopped" })
+      .UHostId;
+
+  it("offers the reason as optional where reason_required is false, and takes a request without one", async () => {
+    const { triggerId } = await h.send.command("reinstall", at(ALICE, OPS));
+    const opened = await h.slack.waitFor(() => modalsOpenedBy(triggerId)[0], 10_000, "the request modal");
+    const blocks = (opened.args.view as { blocks: { block_id?: string; optional?: boolean }[] }).blocks;
+    expect(blocks.find((b) => b.block_id === REINSTALL_BLOCKS.reason)?.optional).toBe(true);
+    const image = h.sim.state.listPlatformImages()[0]?.CompShareImageId ?? "";
+    const card = await requestReinstall(h, ALICE, { instanceId: stopped("no-reason"), imageId: image, reason: "" });
+    expect((await h.bot.services.operations.get(FAKE_TEAM_ID, card.requestId))?.reason).toBe("");
+  });
+
+  it("refuses inline more instances than the policy's max_instances", async () => {
+    const image = h.sim.state.listPlatformImages()[0]?.CompShareImageId ?? "";
+    const ids = [stopped("max-1"), stopped("max-2"), stopped("max-3")];
+    const response = await submitRequest(h, ALICE, { instanceIds: ids, imageId: image, reason: "three" });
+    expect(response.json()).toMatchObject({
+      response_action: "errors",
+      errors: { [REINSTALL_BLOCKS.instance]: "One request takes at most 2 instances." },
+    });
   });
 });
 

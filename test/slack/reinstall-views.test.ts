@@ -338,6 +338,7 @@ describe("request form", () => {
 
   it("checks formats, counts and lengths before anything is asked of CompShare", () => {
     const m = messagesFor("en");
+    const rules = { maxInstances: 20, reasonRequired: true };
     const good = {
       instanceIds: ["uhost-abc123"],
       imageId: "compshareImage-abc",
@@ -347,23 +348,45 @@ describe("request form", () => {
       snapshot: false,
       snapshotName: "",
     };
-    expect(validateRequestValues(m, good)).toEqual({});
-    expect(Object.keys(validateRequestValues(m, { ...good, instanceIds: [], imageId: "", reason: "" })).sort()).toEqual(
-      [REINSTALL_BLOCKS.image, REINSTALL_BLOCKS.instance, REINSTALL_BLOCKS.reason].sort(),
+    expect(validateRequestValues(m, good, rules)).toEqual({});
+    expect(
+      Object.keys(validateRequestValues(m, { ...good, instanceIds: [], imageId: "", reason: "" }, rules)).sort(),
+    ).toEqual([REINSTALL_BLOCKS.image, REINSTALL_BLOCKS.instance, REINSTALL_BLOCKS.reason].sort());
+    expect(validateRequestValues(m, { ...good, reason: "x".repeat(501) }, rules)).toHaveProperty(
+      REINSTALL_BLOCKS.reason,
     );
-    expect(validateRequestValues(m, { ...good, reason: "x".repeat(501) })).toHaveProperty(REINSTALL_BLOCKS.reason);
-    expect(validateRequestValues(m, { ...good, instanceIds: [`uhost-${"a".repeat(80)}`] })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, instanceIds: [`uhost-${"a".repeat(80)}`] }, rules)).toHaveProperty(
       REINSTALL_BLOCKS.instance,
     );
     const many = Array.from({ length: 21 }, (_, i) => `uhost-a${i}`);
-    expect(validateRequestValues(m, { ...good, instanceIds: many })[REINSTALL_BLOCKS.instance]).toContain("at most 20");
-    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "" })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, instanceIds: many }, rules)[REINSTALL_BLOCKS.instance]).toContain(
+      "at most 20",
+    );
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "" }, rules)).toHaveProperty(
       REINSTALL_BLOCKS.snapshotName,
     );
-    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "bad name!" })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "bad name!" }, rules)).toHaveProperty(
       REINSTALL_BLOCKS.snapshotName,
     );
-    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "ok-name_1" })).toEqual({});
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "ok-name_1" }, rules)).toEqual({});
+  });
+
+  it("follows the policy: its max_instances, and a reason only where reason_required", () => {
+    const m = messagesFor("en");
+    const good = {
+      instanceIds: ["uhost-abc123", "uhost-abc124", "uhost-abc125"],
+      imageId: "compshareImage-abc",
+      reason: "",
+      stopFirst: true,
+      startAfter: true,
+      snapshot: false,
+      snapshotName: "",
+    };
+    const loose = { maxInstances: 3, reasonRequired: false };
+    expect(validateRequestValues(m, good, loose)).toEqual({});
+    expect(validateRequestValues(m, good, { ...loose, reasonRequired: true })).toHaveProperty(REINSTALL_BLOCKS.reason);
+    const four = { ...good, instanceIds: [...good.instanceIds, "uhost-abc126"] };
+    expect(validateRequestValues(m, four, loose)[REINSTALL_BLOCKS.instance]).toContain("at most 3");
   });
 });
 

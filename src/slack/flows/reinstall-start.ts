@@ -34,10 +34,11 @@ export async function startReinstallRequest(
   const meta: FormMetadata = { ...prefill, ...(known ? { imageName: known.name } : {}) };
   const snapshotName = defaultSnapshotName(prefill.instanceIds, new Date(services.clock()));
   const when = runTimeContext(services, turn.userId, "reinstall");
+  const reasonOptional = !services.policy.actions.reinstall.reasonRequired;
   const opened = await openModal(
     client,
     trigger,
-    reinstallRequestModal(turn.view, { prefill: meta, snapshotName, when }),
+    reinstallRequestModal(turn.view, { prefill: meta, snapshotName, when, reasonOptional }),
   );
   // Warm the type-ahead's cache while the person reads the form.
   kit.catalogue
@@ -56,6 +57,7 @@ export async function startReinstallRequest(
         prefill: meta,
         snapshotName,
         when,
+        reasonOptional,
         ...(instances ? { instances: instances.infos } : {}),
         ...(image ? { image: image.info } : {}),
       }),

@@ -119,6 +119,8 @@ export interface RequestForm {
   snapshotName: string;
   /** The requester's time zone and reinstall's change windows, for the "when to run" field. */
   when?: RunTimeContext;
+  /** The policy's reinstall `reason_required: false`: the field is optional (Slack marks it so). */
+  reasonOptional?: boolean;
 }
 
 function instanceLine(ctx: ViewContext, info: InstanceInfo): string {
@@ -234,6 +236,7 @@ export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): Moda
       type: "input",
       block_id: REINSTALL_BLOCKS.reason,
       label: plain(r.reasonLabel, LIMITS.label),
+      ...(form.reasonOptional ? { optional: true } : {}),
       element: {
         type: "plain_text_input",
         action_id: REINSTALL_ACTIONS.reason,
