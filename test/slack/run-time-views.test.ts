@@ -6,7 +6,13 @@ import { parseWindow } from "../../src/domain/policy/windows.ts";
 import { messagesFor } from "../../src/slack/i18n/messages.ts";
 import { instanceOperationMessage } from "../../src/slack/views/instances.ts";
 import { checkBlockKit } from "../../src/slack/views/limits.ts";
-import { OPERATION_ACTIONS, operationCard, requesterUpdate } from "../../src/slack/views/operation-card.ts";
+import {
+  OPERATION_ACTIONS,
+  operationCard,
+  requesterUpdate,
+  statusWord,
+  timeLabel,
+} from "../../src/slack/views/operation-card.ts";
 import { reinstallRequestModal } from "../../src/slack/views/reinstall-modal.ts";
 import {
   RUN_AT_ACTION,
@@ -93,6 +99,8 @@ describe.each(["en", "zh-CN"] as const)("scheduled runs in %s", (locale) => {
     expect(actionIds(card)).toEqual([SCHEDULE_ACTIONS.runNow, SCHEDULE_ACTIONS.cancel]);
     expect(actionIds(card)).not.toContain(OPERATION_ACTIONS.approve);
     expect(checkBlockKit(card, "message")).toEqual([]);
+    expect(statusWord(c.m, operation({ runAt }))).toBe(c.m.schedule.statusScheduled(timeLabel(runAt)));
+    expect(statusWord(c.m, operation({}))).toBe(c.m.operations.requestStatuses.approved);
     // The requester's DM says the same.
     expect(JSON.stringify(requesterUpdate(c, operation({ runAt }), undefined))).toContain(
       `<!date^${runAt.getTime() / 1000}^`,

@@ -12,6 +12,8 @@ export interface ScheduleWords {
   runAtOutsideWindows(windows: readonly string[], nextOpening: string | undefined): string;
   /** A stop, start or reboot asked for outside its windows: `what` is e.g. "Stop the instance". */
   instanceScheduled(what: string, instance: string, when: string): string;
+  /** Its status in a line (Home, notifications): approved and waiting. */
+  statusScheduled(when: string): string;
   /** A pending request's time asked for. */
   requestedFor(when: string): string;
   /** On the card and the requester's DM: approved, waiting for `when`. */
@@ -47,6 +49,7 @@ export const scheduleEn: ScheduleWords = {
     `That time is outside every change window (${windows.join("; ")}).${next ? ` The next one opens ${next}.` : ""}`,
   instanceScheduled: (what, instance, when) =>
     `:calendar: ${what} ${instance}: outside its change windows, so it is scheduled to run ${when}.`,
+  statusScheduled: (when) => `scheduled for ${when}`,
   requestedFor: (when) => `:calendar: Asked to run ${when} (or when a change window next opens after it).`,
   scheduled: (decider, decided, when) => `:calendar: Approved by <@${decider}> ${decided}. Scheduled to run ${when}.`,
   runNow: "Run now",
@@ -78,6 +81,7 @@ export const scheduleZhCN: ScheduleWords = {
     `这个时间不在任何变更窗口内（${windows.join("；")}）。${next ? `下一个窗口于 ${next} 开始。` : ""}`,
   instanceScheduled: (what, instance, when) =>
     `:calendar: ${what} ${instance}：当前不在变更窗口内，已安排于 ${when} 执行。`,
+  statusScheduled: (when) => `已安排于 ${when} 执行`,
   requestedFor: (when) => `:calendar: 申请于 ${when} 执行（若不在变更窗口内，则在其后第一个窗口开始时执行）。`,
   scheduled: (decider, decided, when) => `:calendar: <@${decider}> 于 ${decided} 批准，计划于 ${when} 执行。`,
   runNow: "立即执行",

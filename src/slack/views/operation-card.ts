@@ -35,7 +35,8 @@ export function timeLabel(at: Date): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`;
 }
 
-export function statusWord(m: Messages, operation: Pick<Operation, "status">): string {
+export function statusWord(m: Messages, operation: Pick<Operation, "status" | "runAt">): string {
+  if (operation.status === "approved" && operation.runAt) return m.schedule.statusScheduled(timeLabel(operation.runAt));
   return m.operations.requestStatuses[operation.status];
 }
 
