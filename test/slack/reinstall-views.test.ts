@@ -207,6 +207,19 @@ describe("request card", () => {
     }
   });
 
+  it("shows k of N and who approved when a quorum is needed, within Slack's limits, and nothing for one approval", () => {
+    const approvals = Array.from({ length: 10 }, (_, i) => ({ userId: `U0APPROVER${i}`, at }));
+    for (const ctx of contexts) {
+      const card = operationCard(ctx, operation({ approvalsRequired: 12, approvals }));
+      expect(checkBlockKit(card, "message")).toEqual([]);
+      const text = JSON.stringify(card);
+      expect(text).toContain(ctx.locale === "en" ? "Approvals: 10 of 12" : "审批：10 / 12");
+      expect(text).toContain("<@U0APPROVER0>");
+      expect(text).toContain("<@U0APPROVER9>");
+    }
+    expect(JSON.stringify(operationCard(contexts[0] as ViewContext, operation()))).not.toContain("Approvals:");
+  });
+
   it("decision buttons only while pending, Check again only with an unknown step; values carry only the id", () => {
     for (const r of everyOperation()) {
       const buttons = operationCard(contexts[0] as ViewContext, r)
