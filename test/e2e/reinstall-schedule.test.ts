@@ -127,6 +127,14 @@ describe("the request form's time", () => {
     expect(await h.bot.services.operations.listForRequester(FAKE_TEAM_ID, ALICE.userId)).toEqual([]);
   });
 
+  it("a value no datetimepicker sends is an inline error too, never a 5xx", async () => {
+    const instance = stoppedInstance("hostile-time");
+    const response = await submit({ instanceId: instance.UHostId, imageId: anImage(), reason: "new drivers" }, 1e18);
+    expect(response.status).toBe(200);
+    const body = response.json() as { response_action?: string; errors?: Record<string, string> };
+    expect(body.errors?.[RUN_AT_BLOCK]).toContain("not a date and time");
+  });
+
   it("a time outside every window is an inline error naming the windows and the next opening in the requester's zone", async () => {
     const instance = stoppedInstance("outside-time");
     const response = await submit(

@@ -15,9 +15,11 @@ import {
 } from "../../src/slack/views/operation-card.ts";
 import { reinstallRequestModal } from "../../src/slack/views/reinstall-modal.ts";
 import {
+  MAX_AHEAD_MS,
   RUN_AT_ACTION,
   RUN_AT_BLOCK,
   readRunAt,
+  runAtFieldError,
   runTimeError,
   SCHEDULE_ACTIONS,
   timeInZone,
@@ -159,6 +161,22 @@ describe("reading the picked time", () => {
     expect(readRunAt({ [RUN_AT_BLOCK]: { [RUN_AT_ACTION]: { selected_date_time: null } } })).toBeUndefined();
     expect(readRunAt({})).toBeUndefined();
     expect(readRunAt(undefined)).toBeUndefined();
+    // No datetimepicker sends these; they are refused at the field rather than thrown on.
+    for (const bad of [1.5, -1, 0, 1e15, Number.NaN]) {
+      expect(readRunAt({ [RUN_AT_BLOCK]: { [RUN_AT_ACTION]: { selected_date_time: bad } } })).toBe("unreadable");
+    }
+  });
+
+  it("the field's error: unreadable, more than a year ahead, or what the windows say", () => {
+    const c = ctx("en");
+    const windows = [window.window];
+    expect(runAtFieldError(c, "unreadable", windows, at, when)).toBe(c.m.schedule.runAtUnreadable);
+    expect(runAtFieldError(c, new Date(at.getTime() + MAX_AHEAD_MS + 60_000), [], at, when)).toBe(
+      c.m.schedule.runAtTooFar,
+    );
+    expect(runAtFieldError(c, undefined, windows, at, when)).toBeUndefined();
+    expect(runAtFieldError(c, new Date("2026-12-05T18:00:00Z"), windows, at, when)).toBeUndefined();
+    expect(runAtFieldError(c, new Date("2026-12-01T12:00:00Z"), windows, at, when)).toContain("outside every");
   });
 
   it("says a time in UTC when the zone is unknown", () => {

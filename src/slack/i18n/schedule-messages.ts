@@ -9,6 +9,8 @@ export interface ScheduleWords {
   /** `zone` is the requester's IANA zone from users.info, when known. */
   runAtHint(zone: string | undefined, windows: readonly string[]): string;
   runAtPast: string;
+  runAtUnreadable: string;
+  runAtTooFar: string;
   runAtOutsideWindows(windows: readonly string[], nextOpening: string | undefined): string;
   /** A stop, start or reboot asked for outside its windows: `what` is e.g. "Stop the instance". */
   instanceScheduled(what: string, instance: string, when: string): string;
@@ -45,6 +47,8 @@ export const scheduleEn: ScheduleWords = {
       .filter((part) => part !== "")
       .join(" "),
   runAtPast: "That time has already passed. Pick a later one, or leave it empty to run as soon as it is approved.",
+  runAtUnreadable: "That is not a date and time. Pick one, or leave it empty to run as soon as it is approved.",
+  runAtTooFar: "That is more than a year ahead. Pick a time within the next year.",
   runAtOutsideWindows: (windows, next) =>
     `That time is outside every change window (${windows.join("; ")}).${next ? ` The next one opens ${next}.` : ""}`,
   instanceScheduled: (what, instance, when) =>
@@ -77,6 +81,8 @@ export const scheduleZhCN: ScheduleWords = {
       windows.length > 0 ? `允许的变更窗口：${windows.join("；")}。` : "",
     ].join(""),
   runAtPast: "这个时间已经过去了。请选一个更晚的时间，或留空以在批准后立即执行。",
+  runAtUnreadable: "这不是有效的日期和时间。请选择一个时间，或留空以在批准后立即执行。",
+  runAtTooFar: "这个时间在一年以后。请选择一年以内的时间。",
   runAtOutsideWindows: (windows, next) =>
     `这个时间不在任何变更窗口内（${windows.join("；")}）。${next ? `下一个窗口于 ${next} 开始。` : ""}`,
   instanceScheduled: (what, instance, when) =>

@@ -4,7 +4,7 @@ import { accountFor, type LinkedAccount, NotLinkedError } from "../../domain/acc
 import { hasControlCharacters } from "../../domain/free-text.ts";
 import { MAX_TARGETS, type Operation } from "../../domain/operations/index.ts";
 import type { ActionPolicy } from "../../domain/policy/index.ts";
-import { instanceCountProblem, reasonProblem, runTimeProblem } from "../../domain/policy/request-rules.ts";
+import { instanceCountProblem, reasonProblem } from "../../domain/policy/request-rules.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
 import { postCardOnce } from "../card-delivery.ts";
 import { publishHome } from "../flows/home-tab.ts";
@@ -31,7 +31,7 @@ import {
   requestSubmittedModal,
   SNAPSHOT_NAME_PATTERN,
 } from "../views/reinstall-modal.ts";
-import { RUN_AT_BLOCK, readRunAt, runTimeError } from "../views/run-time.ts";
+import { RUN_AT_BLOCK, readRunAt, runAtFieldError } from "../views/run-time.ts";
 import { runTimeContext } from "./schedule.ts";
 
 /**
@@ -118,10 +118,15 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
   };
   const formatErrors = validateRequestValues(turn.m, values, rules);
   // A time in the past or outside every change window: said at the field, before anything is looked up.
-  const runAt = readRunAt(view.state.values);
-  const timeProblem = runTimeProblem(services.policy.actions.reinstall, runAt, new Date(services.clock()));
-  const timeError =
-    timeProblem && runTimeError(turn.view, timeProblem, runTimeContext(services, turn.userId, "reinstall"));
+  const picked = readRunAt(view.state.values);
+  const runAt = picked instanceof Date ? picked : undefined;
+  const timeError = runAtFieldError(
+    turn.view,
+    picked,
+    services.policy.actions.reinstall.windows,
+    new Date(services.clock()),
+    runTimeContext(services, turn.userId, "reinstall"),
+  );
   if (timeError) formatErrors[RUN_AT_BLOCK] = timeError;
   if (Object.keys(formatErrors).length > 0) return refuse(formatErrors);
 

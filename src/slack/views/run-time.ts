@@ -1,4 +1,5 @@
-import type { RequestProblem } from "../../domain/policy/request-rules.ts";
+import { type RequestProblem, runTimeProblem } from "../../domain/policy/request-rules.ts";
+import type { ChangeWindow } from "../../domain/policy/types.ts";
 import { type Block, type ButtonElement, button, LIMITS, plain } from "./blocks.ts";
 import type { ViewContext } from "./view-context.ts";
 
@@ -37,10 +38,35 @@ export function runAtInput(ctx: ViewContext, when: RunTimeContext): Block {
 
 type StateValues = Record<string, Record<string, { selected_date_time?: number | null } | undefined> | undefined>;
 
-/** The picked time (Slack sends Unix seconds), or undefined for "as soon as it is approved". */
-export function readRunAt(values: StateValues | undefined): Date | undefined {
+/** The last second a Date can say in four digits (9999-12-31T23:59:59Z). */
+const LAST_SECOND = 253_402_300_799;
+/** How far ahead a run may be asked for. */
+export const MAX_AHEAD_MS = 366 * 86_400_000;
+
+/**
+ * The picked time (Slack sends Unix seconds), undefined for "as soon as it is approved", or
+ * "unreadable" for a value no datetimepicker sends.
+ */
+export function readRunAt(values: StateValues | undefined): Date | "unreadable" | undefined {
   const seconds = values?.[RUN_AT_BLOCK]?.[RUN_AT_ACTION]?.selected_date_time;
-  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined;
+  if (seconds === undefined || seconds === null) return undefined;
+  if (!Number.isInteger(seconds) || seconds <= 0 || seconds > LAST_SECOND) return "unreadable";
+  return new Date(seconds * 1000);
+}
+
+/** What the field says about the picked time, or undefined when it may be asked for. */
+export function runAtFieldError(
+  ctx: ViewContext,
+  picked: Date | "unreadable" | undefined,
+  windows: readonly ChangeWindow[],
+  now: Date,
+  when: RunTimeContext,
+): string | undefined {
+  if (picked === undefined) return undefined;
+  if (picked === "unreadable") return ctx.m.schedule.runAtUnreadable;
+  if (picked.getTime() > now.getTime() + MAX_AHEAD_MS) return ctx.m.schedule.runAtTooFar;
+  const problem = runTimeProblem({ windows }, picked, now);
+  return problem ? runTimeError(ctx, problem, when) : undefined;
 }
 
 /** e.g. "Sat, Dec 5, 2026, 01:00 (Asia/Shanghai)": in the reader's zone, or UTC when it is unknown. */
