@@ -79,6 +79,17 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
     expect(mine.filter((row) => row.action === "reboot.execute" && row.result === "executing")).toHaveLength(1);
   });
 
+  it("the store itself refuses to start a scheduled plan before its time, whoever asks", async () => {
+    world = await createWorld(await target.newUrl());
+    const w = world;
+    const { operation } = await scheduledReboot(w);
+    const early = await w.store.operations.transition(operation.id, "approved", "executing");
+    expect(early.ok).toBe(false);
+    w.clock.advance(HOUR);
+    const due = await w.store.operations.transition(operation.id, "approved", "executing");
+    expect(due.ok).toBe(true);
+  });
+
   it("a restart in between: the next process's sweep starts it once", async () => {
     world = await createWorld(await target.newUrl());
     const w = world;
