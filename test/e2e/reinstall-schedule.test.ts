@@ -40,6 +40,9 @@ const POLICY = `default:
   approval_channel: ${APPROVAL_CHANNEL}
 reinstall:
   windows: ["Tue 10:00-11:00 UTC"]
+stop:
+  approval: false
+  windows: ["Tue 10:00-11:00 UTC"]
 `;
 
 let now = START;
@@ -215,6 +218,35 @@ describe("a request approved outside its window", () => {
     await h.bot.services.operations.sweep();
     await h.bot.services.operations.idle();
     expect(reinstallsOf(instanceId)).toHaveLength(1);
+    now = START;
+  });
+});
+
+describe("a stop asked for outside its window", () => {
+  it("is scheduled: the reply says when and offers Cancel, and the requester's Cancel means it never runs", async () => {
+    const box = h.sim.state.addInstance(h.sim.demoAccount.accountId, { Name: "stop-later", State: "Running" });
+    const { responseId } = await h.send.command(`stop ${box.UHostId}`, ALICE);
+    const [reply] = await h.slack.waitFor(() => {
+      const posts = h.slack.responsesTo(responseId);
+      return posts.length > 0 ? posts : undefined;
+    });
+    const shown = JSON.stringify(reply?.body);
+    expect(shown).toContain(`<!date^${OPENS / 1000}^`);
+    expect(shown).toContain(SCHEDULE_ACTIONS.cancel);
+    expect(checkBlockKit(reply?.body, "message")).toEqual([]);
+    const requestId = /"value":"(req_[a-z2-7]{16})"/.exec(shown)?.[1] ?? "";
+    expect((await storedRequest(h, requestId)).status).toBe("approved");
+
+    const click = await h.send.clickInMessage(ALICE, { action_id: SCHEDULE_ACTIONS.cancel, value: requestId });
+    expect(await ephemeralTo(h, click.responseId)).toContain("cancelled");
+    expect((await storedRequest(h, requestId)).status).toBe("cancelled");
+    now = OPENS + 60_000;
+    await h.bot.services.operations.sweep();
+    await h.bot.services.operations.idle();
+    expect(
+      h.sim.requests.filter((r) => r.action === "StopCompShareInstance" && r.params.UHostId === box.UHostId),
+    ).toEqual([]);
+    expect(h.sim.state.getInstance(box.UHostId)?.State).toBe("Running");
     now = START;
   });
 });
