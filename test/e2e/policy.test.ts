@@ -10,7 +10,7 @@ import { checkBlockKit } from "../../src/slack/views/limits.ts";
 import { REINSTALL_BLOCKS, REINSTALL_CALLBACK } from "../../src/slack/views/reinstall-modal.ts";
 import { FAKE_TEAM_ID } from "./fake-slack.ts";
 import { ALICE, BOB, type Harness, startHarness, WEI } from "./harness.ts";
-import { requestReinstall, submitRequest } from "./reinstall-steps.ts";
+import { cardFor, clickCard, ephemeralTo, requestReinstall, settled, submitRequest } from "./reinstall-steps.ts";
 import type { Actor } from "./slack-requests.ts";
 
 /**
@@ -38,6 +38,8 @@ update:
 stop:
   approval: false
   channels: [${OPS}]
+reboot:
+  approval: true
 `;
 
 let h: Harness;
@@ -186,6 +188,31 @@ describe("the reinstall request under the policy file", () => {
       response_action: "errors",
       errors: { [REINSTALL_BLOCKS.instance]: "One request takes at most 2 instances." },
     });
+  });
+});
+
+describe("a power command that needs approval", () => {
+  it("posts /compshare reboot as a card in the approvals channel, sends nothing until an approver approves, then reboots once", async () => {
+    const instance = h.sim.state.addInstance(h.sim.demoAccount.accountId, { Name: "needs-ok", State: "Running" });
+    const reboots = () =>
+      h.sim.requests.filter((r) => r.params.UHostId === instance.UHostId && r.action === "RebootCompShareInstance");
+    const { responseId } = await h.send.command(`reboot ${instance.UHostId}`, at(ALICE, "C0WORK001"));
+    expect(await replyTo(responseId)).toContain(`waits for approval in <#${APPROVALS}>`);
+    const card = await cardFor(h, instance.UHostId);
+    const posted = h.slack.callsTo("chat.postMessage").find((c) => JSON.stringify(c.args).includes(card.requestId));
+    expect(checkBlockKit(posted?.args, "message")).toEqual([]);
+    expect(JSON.stringify(posted?.args)).toContain("Reboot request");
+    expect(JSON.stringify(posted?.args)).not.toContain("system disk");
+    expect(reboots()).toEqual([]);
+
+    const own = await clickCard(h, ALICE, card, "approve");
+    expect(await ephemeralTo(h, own.responseId)).toContain("approver");
+    expect(reboots()).toEqual([]);
+
+    await clickCard(h, BOB, card, "approve");
+    const done = await settled(h, card.requestId, ["succeeded", "failed", "unknown"], 20_000);
+    expect(done).toMatchObject({ status: "succeeded", decidedBy: BOB.userId, kind: "reboot" });
+    expect(reboots().filter((r) => r.retCode === 0)).toHaveLength(1);
   });
 });
 

@@ -63,7 +63,27 @@ export const policyEn = {
     requesterInQuorum: (required: number) =>
       `This request needs ${required} approvals from people other than you: your own approval does not count. Ask the approvers.`,
   },
+
+  /** Stop, start or reboot where the policy says `approval: true`: a card in the action's approvals channel. */
+  powerApproval: {
+    title: (kind: PowerKind) => `${POWER_EN[kind].noun} request`,
+    asks: (requester: string, kind: PowerKind) => `<@${requester}> asks to ${POWER_EN[kind].verb} an instance.`,
+    asked: (kind: PowerKind, instance: string, channel: string) =>
+      `:hourglass_flowing_sand: Your request to ${POWER_EN[kind].verb} ${instance} waits for approval in <#${channel}>. I will tell you how it ends.`,
+    postFailed: (channel: string) =>
+      `I could not post the request in <#${channel}> (is the bot in that channel?), so nothing was asked and nothing will run.`,
+    notConfigured: (kind: PowerKind) =>
+      `\`/compshare ${kind}\` needs approval here, but the policy names no approvals channel or approvers for it. Ask whoever runs the bot.`,
+  },
 };
+
+export type PowerKind = "stop" | "start" | "reboot";
+const POWER_EN: Record<PowerKind, { noun: string; verb: string }> = {
+  stop: { noun: "Stop", verb: "stop" },
+  start: { noun: "Start", verb: "start" },
+  reboot: { noun: "Reboot", verb: "reboot" },
+};
+const POWER_ZH: Record<PowerKind, string> = { stop: "关机", start: "开机", reboot: "重启" };
 
 function ordinalEn(n: number): string {
   const tens = n % 100;
@@ -109,5 +129,16 @@ export const policyZhCN: typeof policyEn = {
     duplicate: (count, required) => `你已经批准过此申请；目前仍是 ${count} / ${required}。需要另一位审批人批准。`,
     requesterInQuorum: (required) =>
       `此申请需要除你之外的 ${required} 位审批人批准：你自己的批准不计入。请联系审批人。`,
+  },
+
+  powerApproval: {
+    title: (kind) => `${POWER_ZH[kind]}申请`,
+    asks: (requester, kind) => `<@${requester}> 申请${POWER_ZH[kind]}一台实例。`,
+    asked: (kind, instance, channel) =>
+      `:hourglass_flowing_sand: 你对 ${instance} 的${POWER_ZH[kind]}申请正在 <#${channel}> 等待审批。结果出来后我会告诉你。`,
+    postFailed: (channel) =>
+      `无法在 <#${channel}> 发布申请（机器人在该频道中吗？），因此没有提出申请，也不会执行任何操作。`,
+    notConfigured: (kind) =>
+      `此处 \`/compshare ${kind}\` 需要审批，但策略没有为它指定审批频道或审批人。请联系机器人的管理员。`,
   },
 };

@@ -190,12 +190,20 @@ function decisionButtons(ctx: ViewContext, operation: Operation): ButtonElement[
       actionId: OPERATION_ACTIONS.approve,
       value: operation.id,
       style: "danger",
-      confirm: {
-        title: c.confirmTitle,
-        text: ctx.m.operations.card.confirmText(operation.targets.length, imageText),
-        confirm: c.confirmYes,
-        deny: c.confirmNo,
-      },
+      confirm:
+        operation.kind === "reinstall"
+          ? {
+              title: c.confirmTitle,
+              text: ctx.m.operations.card.confirmText(operation.targets.length, imageText),
+              confirm: c.confirmYes,
+              deny: c.confirmNo,
+            }
+          : {
+              title: ctx.m.instances.ops[operation.kind].confirmTitle,
+              text: ctx.m.instances.ops[operation.kind].confirmText(code(operation.targets[0]?.instanceId ?? "")),
+              confirm: c.confirmYes,
+              deny: c.confirmNo,
+            },
     }),
     button({ text: c.reject, actionId: OPERATION_ACTIONS.reject, value: operation.id }),
     button({ text: c.cancel, actionId: OPERATION_ACTIONS.cancel, value: operation.id }),
@@ -207,15 +215,20 @@ export function operationCard(ctx: ViewContext, operation: Operation): MessagePa
   const c = ctx.m.reinstall.card;
   const card = ctx.m.operations.card;
   const image = planImage(operation);
+  const location = `*${card.location}*\n${code(operation.region)} / ${code(operation.zone)}`;
+  // Stop, start and reboot have a card only where the policy makes them need approval: no image, no disk warning.
+  const power = operation.kind === "reinstall" ? undefined : ctx.m.policy.powerApproval;
+  const kind = operation.kind === "reinstall" ? undefined : operation.kind;
   const blocks: Block[] = [
-    header(c.title),
-    section(card.asks(operation.requesterId, operation.targets.length)),
-    fields([
-      `*${card.image}*\n${imageMrkdwn(image)}`,
-      `*${card.location}*\n${code(operation.region)} / ${code(operation.zone)}`,
-    ]),
+    header(power && kind ? power.title(kind) : c.title),
+    section(
+      power && kind
+        ? power.asks(operation.requesterId, kind)
+        : card.asks(operation.requesterId, operation.targets.length),
+    ),
+    fields(power ? [location] : [`*${card.image}*\n${imageMrkdwn(image)}`, location]),
     section(`*${c.reason}*\n${escapeMrkdwn(truncate(operation.reason, 2800)) || "—"}`),
-    context(c.warning),
+    ...(power ? [] : [context(c.warning)]),
     context(`*${card.plan}*`),
     ...instanceBlocks(ctx, operation),
     ...statusBlocks(ctx, operation),
