@@ -16,6 +16,7 @@ import {
   cardNow,
   clickCard,
   DAVE,
+  dmsTo,
   ephemeralTo,
   LEADS_GROUP,
   type PostedCard,
@@ -199,6 +200,12 @@ describe("a request approved outside its window", () => {
       "the cancelled card",
     );
     expect(JSON.stringify(cardNow(h, card))).not.toContain(SCHEDULE_ACTIONS.runNow);
+    // The requester did not click it, so they are told.
+    await h.slack.waitFor(
+      () => dmsTo(h, ALICE.userId).some((dm) => dm.includes(`Scheduled run cancelled by <@${CAROL.userId}>`)),
+      5_000,
+      "the requester's DM",
+    );
 
     now = OPENS + 60_000;
     await h.bot.services.operations.sweep();
