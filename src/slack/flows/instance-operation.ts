@@ -1,6 +1,5 @@
 import { accountFor } from "../../domain/accounts.ts";
 import type { Operation } from "../../domain/operations/index.ts";
-import { actionConfigured } from "../../domain/policy/index.ts";
 import { postCardOnce } from "../card-delivery.ts";
 import type { InstanceCommand } from "../instance-commands.ts";
 import type { FlowContext } from "../listener-frame.ts";
@@ -26,10 +25,6 @@ export async function runInstanceOperation(
   const { services, turn } = flow;
   const { m } = turn;
   const rules = services.policy.actions[command.kind];
-  if (rules.needsApproval && !actionConfigured(services.policy, command.kind)) {
-    await send(noticeMessage(turn.view, m.policy.powerApproval.notConfigured(command.kind)));
-    return "user_error";
-  }
   const account = await accountFor(services.store, services.compshare, turn.teamId, turn.userId);
   const { found } = await lookUpInstances(account, [instanceId]);
   const instance = found[0];

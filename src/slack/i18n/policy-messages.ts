@@ -72,8 +72,6 @@ export const policyEn = {
       `:hourglass_flowing_sand: Your request to ${POWER_EN[kind].verb} ${instance} waits for approval in <#${channel}>. I will tell you how it ends.`,
     postFailed: (channel: string) =>
       `I could not post the request in <#${channel}> (is the bot in that channel?), so nothing was asked and nothing will run.`,
-    notConfigured: (kind: PowerKind) =>
-      `\`/compshare ${kind}\` needs approval here, but the policy names no approvals channel or approvers for it. Ask whoever runs the bot.`,
   },
 };
 
@@ -138,7 +136,5 @@ export const policyZhCN: typeof policyEn = {
       `:hourglass_flowing_sand: 你对 ${instance} 的${POWER_ZH[kind]}申请正在 <#${channel}> 等待审批。结果出来后我会告诉你。`,
     postFailed: (channel) =>
       `无法在 <#${channel}> 发布申请（机器人在该频道中吗？），因此没有提出申请，也不会执行任何操作。`,
-    notConfigured: (kind) =>
-      `此处 \`/compshare ${kind}\` 需要审批，但策略没有为它指定审批频道或审批人。请联系机器人的管理员。`,
   },
 };
