@@ -76,6 +76,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
     const rows = await w.store.audit.query({ teamId: TEAM });
     const mine = rows.filter((row) => row.detail?.approval === operation.id);
     expect(mine.filter((row) => row.action === "reboot.approve").map((row) => row.result)).toEqual(["scheduled"]);
+    expect(mine.filter((row) => row.action === "reboot.start_scheduled")).toHaveLength(1);
     expect(mine.filter((row) => row.action === "reboot.execute" && row.result === "executing")).toHaveLength(1);
   });
 

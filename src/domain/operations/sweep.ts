@@ -2,7 +2,7 @@ import type { Operation, SweepReport } from "./api.ts";
 import { createLimiter } from "./concurrency.ts";
 import type { EngineEnv } from "./engine-env.ts";
 import type { PlanDriver } from "./plan-driver.ts";
-import type { Scheduling } from "./schedule.ts";
+import { isScheduled, type Scheduling } from "./schedule.ts";
 
 /**
  * The periodic sweep: pending requests past their time become expired (and are announced, a
@@ -74,8 +74,9 @@ export function createSweeper(
         continue;
       }
       resumed += 1;
-      env.logger.info({ approval: id }, "resuming a plan nobody was driving");
-      if (operation) await env.audit(operation, "system", "resume", operation.status);
+      const due = operation !== undefined && isScheduled(operation);
+      env.logger.info({ approval: id }, due ? "starting a scheduled plan" : "resuming a plan nobody was driving");
+      if (operation) await env.audit(operation, "system", due ? "start_scheduled" : "resume", operation.status);
       env.background("resume", () => driver.drive(id, { lapsedBefore }));
     }
     return resumed;
