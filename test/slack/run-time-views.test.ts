@@ -177,6 +177,9 @@ describe("reading the picked time", () => {
     expect(runAtFieldError(c, undefined, windows, at, when)).toBeUndefined();
     expect(runAtFieldError(c, new Date("2026-12-05T18:00:00Z"), windows, at, when)).toBeUndefined();
     expect(runAtFieldError(c, new Date("2026-12-01T12:00:00Z"), windows, at, when)).toContain("outside every");
+    const many = { ...when, windows: Array.from({ length: 80 }, () => window.window.text) };
+    const long = runAtFieldError(c, new Date("2026-12-01T12:00:00Z"), windows, at, many) ?? "";
+    expect(long.length).toBeLessThanOrEqual(600);
   });
 
   it("says a time in UTC when the zone is unknown", () => {

@@ -1,6 +1,7 @@
 import { type RequestProblem, runTimeProblem } from "../../domain/policy/request-rules.ts";
 import type { ChangeWindow } from "../../domain/policy/types.ts";
 import { type Block, type ButtonElement, button, LIMITS, plain } from "./blocks.ts";
+import { truncate } from "./text.ts";
 import type { ViewContext } from "./view-context.ts";
 
 /**
@@ -40,6 +41,7 @@ type StateValues = Record<string, Record<string, { selected_date_time?: number |
 
 /** The last second a Date can say in four digits (9999-12-31T23:59:59Z). */
 const LAST_SECOND = 253_402_300_799;
+const FIELD_ERROR_MAX = 600;
 /** How far ahead a run may be asked for. */
 export const MAX_AHEAD_MS = 366 * 86_400_000;
 
@@ -66,7 +68,8 @@ export function runAtFieldError(
   if (picked === "unreadable") return ctx.m.schedule.runAtUnreadable;
   if (picked.getTime() > now.getTime() + MAX_AHEAD_MS) return ctx.m.schedule.runAtTooFar;
   const problem = runTimeProblem({ windows }, picked, now);
-  return problem ? runTimeError(ctx, problem, when) : undefined;
+  // A policy may list many windows; a field error stays a few lines.
+  return problem ? truncate(runTimeError(ctx, problem, when) ?? "", FIELD_ERROR_MAX) || undefined : undefined;
 }
 
 /** e.g. "Sat, Dec 5, 2026, 01:00 (Asia/Shanghai)": in the reader's zone, or UTC when it is unknown. */
