@@ -10,7 +10,7 @@ import { checkBlockKit } from "../../src/slack/views/limits.ts";
 import { REINSTALL_BLOCKS, REINSTALL_CALLBACK } from "../../src/slack/views/reinstall-modal.ts";
 import { FAKE_TEAM_ID } from "./fake-slack.ts";
 import { ALICE, BOB, type Harness, startHarness, WEI } from "./harness.ts";
-import { cardFor, clickCard, ephemeralTo, requestReinstall, settled, submitRequest } from "./reinstall-steps.ts";
+import { cardFor, clickCard, dmsTo, ephemeralTo, requestReinstall, settled, submitRequest } from "./reinstall-steps.ts";
 import type { Actor } from "./slack-requests.ts";
 
 /**
@@ -213,6 +213,8 @@ describe("a power command that needs approval", () => {
     const done = await settled(h, card.requestId, ["succeeded", "failed", "unknown"], 20_000);
     expect(done).toMatchObject({ status: "succeeded", decidedBy: BOB.userId, kind: "reboot" });
     expect(reboots().filter((r) => r.retCode === 0)).toHaveLength(1);
+    // The requester hears the end by DM, under the request's own title.
+    await h.slack.waitFor(() => dmsTo(h, ALICE.userId).find((dm) => dm.includes('"text":"Reboot request: ')));
   });
 });
 

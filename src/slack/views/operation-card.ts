@@ -265,5 +265,7 @@ export function requesterUpdate(ctx: ViewContext, operation: Operation, link: st
     ...quorumBlocks(ctx, operation),
   ];
   if (link) blocks.push(context(dm.openCard(link)));
-  return message(ctx, truncate(`${ctx.m.reinstall.card.title}: ${statusWord(ctx.m, operation)}`, 300), blocks);
+  const title =
+    operation.kind === "reinstall" ? ctx.m.reinstall.card.title : ctx.m.policy.powerApproval.title(operation.kind);
+  return message(ctx, truncate(`${title}: ${statusWord(ctx.m, operation)}`, 300), blocks);
 }
