@@ -1,3 +1,5 @@
+import { MAX_TARGETS } from "../operations/api.ts";
+
 /**
  * The approval policy (issue 11): per action, who approves, how many approvals, where its command
  * may be used, when it may run, and its limits. Built once at start, from POLICY_FILE or from the
@@ -9,7 +11,7 @@ export const POLICY_ACTIONS = ["reinstall", "stop", "start", "reboot", "update"]
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
 /** The most instances one request may name: the operations engine's own limit. */
-export const MAX_INSTANCES_PER_REQUEST = 20;
+export const MAX_INSTANCES_PER_REQUEST = MAX_TARGETS;
 
 /** A weekly change window: on these weekdays, from start to end in the zone's wall-clock time. */
 export interface ChangeWindow {
