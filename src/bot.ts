@@ -3,6 +3,7 @@ import { createCompShareApi } from "./compshare/client.ts";
 import type { Config } from "./config.ts";
 import { accountFor } from "./domain/accounts.ts";
 import { createOperationsEngine, type EngineOptions } from "./domain/operations/index.ts";
+import { loadPolicy, type Policy } from "./domain/policy/index.ts";
 import type { Logger, SecretScrubber } from "./log.ts";
 import {
   createSlackBot,
@@ -41,6 +42,8 @@ export interface StartBotOptions {
   engine?: Partial<Pick<EngineOptions, "sweepIntervalMs" | "claimMs" | "deadlines" | "sleep" | "retentionMs">>;
   /** At most one edit per card this often (2 s by default). */
   cardEditIntervalMs?: number;
+  /** The approval policy; read from config (POLICY_FILE or the approval variables) when omitted. */
+  policy?: Policy;
 }
 
 export interface RunningBot {
@@ -75,6 +78,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   };
 
   try {
+    // First: a bad policy file stops the start before anything is opened.
+    const policy = options.policy ?? (await loadPolicy(options.config));
     const store = await openStore({
       url: config.databaseUrl,
       keys: config.credentialKeys,
@@ -122,7 +127,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       accountFor: (teamId, userId) => accountFor(store, compshare, teamId, userId),
       clock,
       logger,
-      allowSelfApproval: config.approval.allowSelfApproval,
+      allowSelfApproval: (kind) => policy.actions[kind].allowSelfApproval,
+      windowsFor: (kind) => policy.actions[kind].windows,
       exclusiveStore: store.driver === "sqlite",
       track: (work) => inFlight.track(work),
       retentionMs: config.requestRetentionMs,
@@ -130,6 +136,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     });
     const services: BotServices = {
       config,
+      policy,
       logger,
       scrubber,
       store,
@@ -140,7 +147,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       inFlight,
       updateFormSeal: createFormSeal(config.credentialKeys, "image-update form"),
       responseUrls,
-      reinstall: createReinstallKit({ config, clock, logger }),
+      reinstall: createReinstallKit({ policy, clock, logger }),
       locales,
       operations,
       followers: createOperationFollowers(logger),

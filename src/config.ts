@@ -35,7 +35,11 @@ export interface Config {
     readonly approvers: readonly string[];
     readonly allowSelfApproval: boolean;
     readonly ttlMs: number;
+    /** Distinct approvals a request needs (APPROVALS_REQUIRED); the requester never counts. */
+    readonly approvalsRequired: number;
   };
+  /** POLICY_FILE: a YAML policy that replaces the approval variables above (src/domain/policy/). */
+  readonly policyFile: string | undefined;
   readonly defaultLocale: Locale;
   readonly logLevel: LogLevelName;
   /** Finished requests are deleted this long after they finished; the audit log keeps every action. */
@@ -92,6 +96,9 @@ const HINTS: Record<string, string> = {
   APPROVERS: "Set a comma-separated list of Slack user ids (U…, W…) and/or user-group ids (S…).",
   APPROVAL_TTL: "Use a duration such as 30m, 24h or 2d (default 24h).",
   REQUEST_RETENTION: "Use a duration of at least 1d, such as 30d or 365d (default 90d).",
+  APPROVALS_REQUIRED:
+    "Set a whole number from 1 (the default) up to the number of approvers; a user group counts as enough people.",
+  POLICY_FILE: "Set the path of a YAML policy file (see policy.example.yml and README.md), or leave it unset.",
   DEFAULT_LOCALE: "Use en or zh-CN (default en).",
   LOG_LEVEL: `Use one of ${LOG_LEVELS.join(", ")} (default info).`,
   ALLOW_SELF_APPROVAL: "Use true or false (default false).",
@@ -146,7 +153,15 @@ const credentialKeys = z.string().transform((raw, ctx) => {
   return keys;
 });
 
-const APPROVER_ID = /^[UWS][A-Z0-9]{2,}$/;
+/** Slack user ids (U…, W…) and user-group ids (S…), as APPROVERS and policy files name approvers. */
+export const APPROVER_ID = /^[UWS][A-Z0-9]{2,}$/;
+/** Public and private channel ids (C…, G…). */
+export const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+
+/** Why an approver entry is not an id, quoting it only when it cannot be a secret. */
+export function approverIdProblem(entry: string): string {
+  return `${quoteIfSafe(entry)}${whyNotAnId(entry)}`;
+}
 
 const approverIds = z.string().transform((raw, ctx) => {
   const ids = raw
@@ -155,7 +170,7 @@ const approverIds = z.string().transform((raw, ctx) => {
     .filter((p) => p.length > 0);
   for (const [i, id] of ids.entries()) {
     if (APPROVER_ID.test(id)) continue;
-    ctx.addIssue({ code: "custom", message: `entry ${i + 1} of ${ids.length} ${quoteIfSafe(id)}${whyNotAnId(id)}` });
+    ctx.addIssue({ code: "custom", message: `entry ${i + 1} of ${ids.length} ${approverIdProblem(id)}` });
   }
   return ids;
 });
@@ -215,10 +230,7 @@ const envSchema = z.object({
   DATABASE_URL: optional(databaseUrl),
   CREDENTIALS_KEY: optional(credentialKeys),
   APPROVAL_CHANNEL: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^[CG][A-Z0-9]{2,}$/, "must be a channel id (C… or G…), not a channel name"),
+    z.string().trim().regex(CHANNEL_ID, "must be a channel id (C… or G…), not a channel name"),
   ),
   APPROVERS: optional(approverIds),
   ALLOW_SELF_APPROVAL: optional(boolString),
@@ -242,6 +254,15 @@ const envSchema = z.object({
       return ms;
     }),
   ),
+  APPROVALS_REQUIRED: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,3}$/, "must be a whole number")
+      .transform(Number)
+      .refine((n) => n >= 1, "must be at least 1"),
+  ),
+  POLICY_FILE: optional(z.string().trim()),
   DEFAULT_LOCALE: optional(z.enum(["en", "zh-CN"], "must be en or zh-CN")),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`)),
   COMPSHARE_SANDBOX: optional(boolString),
@@ -274,6 +295,18 @@ export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | und
   if (result.success && result.data.METRICS_PORT !== undefined && result.data.METRICS_PORT !== 0) {
     if (result.data.METRICS_PORT === (result.data.PORT ?? DEFAULT_PORT)) add("METRICS_PORT", "is the same as PORT");
   }
+  if (result.success) {
+    const required = result.data.APPROVALS_REQUIRED ?? 1;
+    const approvers = result.data.APPROVERS ?? [];
+    // A user group may hold any number of people; only a list of users alone can be too short.
+    const users = approvers.filter((id) => !id.startsWith("S"));
+    if (approvers.length > 0 && users.length === approvers.length && required > users.length) {
+      add(
+        "APPROVALS_REQUIRED",
+        `is ${required}, more than the ${users.length} approver${users.length === 1 ? "" : "s"} APPROVERS lists`,
+      );
+    }
+  }
   if (!result.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
 
   const e = result.data;
@@ -303,7 +336,9 @@ export function parseConfig(env: NodeJS.ProcessEnv | Record<string, string | und
       approvers: e.APPROVERS ?? [],
       allowSelfApproval: e.ALLOW_SELF_APPROVAL ?? false,
       ttlMs: e.APPROVAL_TTL ?? 24 * 3600_000,
+      approvalsRequired: e.APPROVALS_REQUIRED ?? 1,
     },
+    policyFile: e.POLICY_FILE,
     defaultLocale: e.DEFAULT_LOCALE ?? "en",
     logLevel: e.LOG_LEVEL ?? "info",
     requestRetentionMs: e.REQUEST_RETENTION ?? 90 * 86_400_000,
@@ -316,11 +351,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const parsed = parseConfig(env);
   if (!parsed.ok) throw new ConfigError(parsed.problems);
   return parsed.config;
-}
-
-/** Reinstall needs both settings; without them the bot still runs and says reinstall is not configured. */
-export function reinstallEnabled(config: Config): boolean {
-  return config.approval.channel !== undefined && config.approval.approvers.length > 0;
 }
 
 /** The secret values in a config, for the log scrubber. */

@@ -47,6 +47,13 @@ const COMMANDS: readonly { name: string; load: () => Promise<Command> }[] = [
       return { spec: DOCTOR_COMMAND, run: (args, io, env) => runDoctorCommand(args, io, env) };
     },
   },
+  {
+    name: "audit",
+    load: async () => {
+      const { AUDIT_COMMAND, runAuditCommand } = await import("./cli/audit-command.ts");
+      return { spec: AUDIT_COMMAND, run: (args, io, env) => runAuditCommand(args, io, env) };
+    },
+  },
 ];
 
 const usage = async () => mainUsage((await Promise.all(COMMANDS.map((c) => c.load()))).map((c) => c.spec));

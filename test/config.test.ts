@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configSecrets, loadConfig, parseConfig, reinstallEnabled } from "../src/config.ts";
+import { ConfigError, configSecrets, loadConfig, parseConfig } from "../src/config.ts";
+import { actionConfigured, policyFromEnvironment } from "../src/domain/policy/index.ts";
 
 const key = randomBytes(32).toString("base64");
 const minimal = {
@@ -23,11 +24,18 @@ describe("loadConfig", () => {
     });
     expect(config.databaseUrl).toBe("sqlite:./data/compshare-bot.sqlite");
     expect(config.credentialKeys).toHaveLength(1);
-    expect(config.approval).toEqual({ channel: undefined, approvers: [], allowSelfApproval: false, ttlMs: 86_400_000 });
+    expect(config.approval).toEqual({
+      channel: undefined,
+      approvers: [],
+      allowSelfApproval: false,
+      ttlMs: 86_400_000,
+      approvalsRequired: 1,
+    });
+    expect(config.policyFile).toBeUndefined();
     expect(config.defaultLocale).toBe("en");
     expect(config.logLevel).toBe("info");
     expect(config.requestRetentionMs).toBe(90 * 86_400_000);
-    expect(reinstallEnabled(config)).toBe(false);
+    expect(actionConfigured(policyFromEnvironment(config.approval), "reinstall")).toBe(false);
   });
 
   it("keeps finished requests for REQUEST_RETENTION, at least a day", () => {
@@ -60,6 +68,8 @@ describe("loadConfig", () => {
       APPROVERS: "U012AB, W0XYZ,S0GROUP",
       ALLOW_SELF_APPROVAL: "true",
       APPROVAL_TTL: "1h30m",
+      APPROVALS_REQUIRED: "2",
+      POLICY_FILE: " ./policy.yml ",
       DEFAULT_LOCALE: "zh-CN",
       LOG_LEVEL: "debug",
       COMPSHARE_SANDBOX: "1",
@@ -79,10 +89,12 @@ describe("loadConfig", () => {
       approvers: ["U012AB", "W0XYZ", "S0GROUP"],
       allowSelfApproval: true,
       ttlMs: 5_400_000,
+      approvalsRequired: 2,
     });
+    expect(config.policyFile).toBe("./policy.yml");
     expect(config.defaultLocale).toBe("zh-CN");
     expect(config.logLevel).toBe("debug");
-    expect(reinstallEnabled(config)).toBe(true);
+    expect(actionConfigured(policyFromEnvironment(config.approval), "reinstall")).toBe(true);
   });
 
   it("needs no signing secret in Socket Mode", () => {
@@ -200,5 +212,26 @@ describe("APPROVERS", () => {
     expect(text).toContain("entry 5 of 5 is not a Slack user id");
     expect(text).not.toContain("U012AB");
     expect(text).not.toContain("SECRETVALUE");
+  });
+});
+
+describe("APPROVALS_REQUIRED", () => {
+  const problemsOf = (env: Record<string, string>) =>
+    (parseConfig({ ...minimal, ...env }) as { ok: false; problems: { variable: string; problem: string }[] }).problems
+      ?.filter((p) => p.variable === "APPROVALS_REQUIRED")
+      .map((p) => p.problem);
+
+  it("refuses 0 and what is not a whole number", () => {
+    expect(problemsOf({ APPROVALS_REQUIRED: "0" })).toEqual(["must be at least 1"]);
+    expect(problemsOf({ APPROVALS_REQUIRED: "two" })).toEqual(["must be a whole number"]);
+    expect(problemsOf({ APPROVALS_REQUIRED: "1.5" })).toEqual(["must be a whole number"]);
+  });
+
+  it("refuses more approvals than APPROVERS lists users, unless a group may supply them", () => {
+    expect(problemsOf({ APPROVERS: "U0A1,U0B2", APPROVALS_REQUIRED: "3" })).toEqual([
+      "is 3, more than the 2 approvers APPROVERS lists",
+    ]);
+    expect(parseConfig({ ...minimal, APPROVERS: "U0A1,U0B2", APPROVALS_REQUIRED: "2" }).ok).toBe(true);
+    expect(parseConfig({ ...minimal, APPROVERS: "U0A1,S0LEADS", APPROVALS_REQUIRED: "5" }).ok).toBe(true);
   });
 });

@@ -66,6 +66,7 @@ describe("manifest.yml", () => {
       "conversations.open": "im:write",
       // Finding a card whose post answered ambiguously, in a public or a private approvals channel.
       "conversations.history": ["channels:history", "groups:history"],
+      "files.uploadV2": "files:write",
     };
     const used = new Set<string>();
     const walk = (dir: string) => {
@@ -74,7 +75,7 @@ describe("manifest.yml", () => {
         if (statSync(path).isDirectory()) walk(path);
         else if (path.endsWith(".ts")) {
           for (const [, method] of readFileSync(path, "utf8").matchAll(
-            /\.((?:auth|apps|chat|conversations|files|usergroups|users|views)\.(?:[a-z]+\.)*[a-zA-Z]+)\(/g,
+            /\.((?:auth|apps|chat|conversations|files|usergroups|users|views)\.(?:[a-z]+\.)*[a-zA-Z][a-zA-Z0-9]*)\(/g,
           )) {
             if (method) used.add(method);
           }

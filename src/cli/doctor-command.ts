@@ -1,7 +1,8 @@
 import { webApi } from "@slack/bolt";
 import { createCompShareApi } from "../compshare/client.ts";
 import { CompShareApiError, CompShareError } from "../compshare/errors.ts";
-import { type Config, formatProblems, parseConfig, reinstallEnabled } from "../config.ts";
+import { type Config, formatProblems, parseConfig } from "../config.ts";
+import { actionConfigured, loadPolicy, POLICY_ACTIONS, type Policy, PolicyFileError } from "../domain/policy/index.ts";
 import { createLogger } from "../log.ts";
 import { openStore } from "../store/open-store.ts";
 import { BOT_VERSION } from "../version.ts";
@@ -19,7 +20,7 @@ export const DOCTOR_COMMAND: CommandSpec<Record<string, never>> = {
   maxPositionals: 0,
   options: {},
   summary: "check configuration, the store, Slack and CompShare, and say what to fix",
-  details: `Checks the configuration, the store (applying pending migrations, as start would), Slack
+  details: `Checks the configuration and the policy (POLICY_FILE, every problem with its line), the store (applying pending migrations, as start would), Slack
 (auth.test with SLACK_BOT_TOKEN; apps.connections.open with SLACK_APP_TOKEN when set) and
 CompShare reachability, one line each, and says what to fix.
 Exit codes: 0 every check passed, 1 a check failed, 2 bad arguments.`,
@@ -29,6 +30,8 @@ export interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  /** Lines printed under the check, e.g. each problem of a policy file. */
+  more?: readonly string[];
 }
 
 export interface DoctorDeps {
@@ -52,12 +55,17 @@ export async function runDoctorCommand(
     return 1;
   }
   const { config } = parsed;
-  const checks: Check[] = [configurationCheck(config)];
+  const policy = await policyCheck(config, env);
+  // With a policy file, reinstall approvals are the file's: the configuration line says so.
+  const checks: Check[] = [configurationCheck(config, policy.policy), policy.check];
   checks.push(await storeCheck(config));
   checks.push(await slackCheck(config, timeoutMs));
   if (config.slack.appToken !== undefined) checks.push(await socketModeCheck(config, config.slack.appToken, timeoutMs));
   checks.push(await compshareCheck(config, timeoutMs));
-  for (const check of checks) io.out(line(check));
+  for (const check of checks) {
+    io.out(line(check));
+    for (const more of check.more ?? []) io.out(`      ${more}`);
+  }
   const failed = checks.filter((c) => !c.ok).length;
   io.out(failed === 0 ? "All checks passed." : `${failed} check${failed === 1 ? "" : "s"} failed.`);
   return failed === 0 ? 0 : 1;
@@ -67,13 +75,61 @@ function line(check: Check): string {
   return `${check.ok ? "ok  " : "FAIL"}  ${check.name.padEnd(14)} ${check.detail}`;
 }
 
-function configurationCheck(config: Config): Check {
+function configurationCheck(config: Config, policy: Policy | undefined): Check {
   const mode = config.slack.mode === "socket" ? "Socket Mode" : `HTTP mode on port ${config.port}`;
-  const reinstall = reinstallEnabled(config)
-    ? `reinstall approvals in ${config.approval.channel}`
-    : "reinstall requests disabled (set APPROVAL_CHANNEL and APPROVERS to enable)";
+  const rules = policy?.actions.reinstall;
+  const reinstall =
+    policy === undefined || rules === undefined
+      ? "reinstall: see the policy check"
+      : !actionConfigured(policy, "reinstall")
+        ? "reinstall requests disabled (name an approvals channel and approvers: POLICY_FILE, or APPROVAL_CHANNEL and APPROVERS)"
+        : rules.needsApproval
+          ? `reinstall approvals in ${rules.approvalChannel}`
+          : "reinstall needs no approval";
   const sandbox = config.compshare.sandbox ? ", sandbox" : "";
   return { name: "configuration", ok: true, detail: `${mode}${sandbox}; ${reinstall}` };
+}
+
+/** The variables a policy file replaces: set beside POLICY_FILE they are ignored, which the operator should know. */
+const REPLACED_BY_POLICY_FILE = [
+  "APPROVERS",
+  "APPROVAL_CHANNEL",
+  "ALLOW_SELF_APPROVAL",
+  "APPROVAL_TTL",
+  "APPROVALS_REQUIRED",
+];
+
+async function policyCheck(config: Config, env: NodeJS.ProcessEnv): Promise<{ check: Check; policy?: Policy }> {
+  let policy: Policy;
+  try {
+    policy = await loadPolicy(config);
+  } catch (error) {
+    if (!(error instanceof PolicyFileError)) throw error;
+    const count = error.problems.length;
+    const check: Check = {
+      name: "policy",
+      ok: false,
+      detail: `${count} problem${count === 1 ? "" : "s"} in POLICY_FILE ${error.path}:`,
+      more: error.problems.map((p) => `${p.line === undefined ? "" : `line ${p.line}: `}${p.message}`),
+    };
+    return { check };
+  }
+  const approved = POLICY_ACTIONS.filter((action) => policy.actions[action].needsApproval).map((action) => {
+    const { approvalsRequired } = policy.actions[action];
+    return approvalsRequired > 1 ? `${action} (${approvalsRequired} approvals)` : action;
+  });
+  const needs = approved.length > 0 ? `approval needed for ${approved.join(", ")}` : "no action needs approval";
+  if (policy.source.kind === "environment") {
+    return { check: { name: "policy", ok: true, detail: `from the environment: ${needs}` }, policy };
+  }
+  const ignored = REPLACED_BY_POLICY_FILE.filter((name) => (env[name] ?? "").trim() !== "");
+  const check: Check = {
+    name: "policy",
+    ok: true,
+    detail: `POLICY_FILE ${policy.source.path}: ${needs}`,
+    ...(ignored.length > 0 ? { more: [`not read, POLICY_FILE replaces them: ${ignored.join(", ")}`] } : {}),
+  };
+  return { check, policy };
 }
 
 async function storeCheck(config: Config): Promise<Check> {

@@ -19,6 +19,7 @@ import {
 import { handleHomeLogin, handleLoginSubmit } from "./interactions/login.ts";
 import { handleHomeRequest } from "./interactions/reinstall.ts";
 import { handleFormRefresh, handleRequestSubmit } from "./interactions/reinstall-form.ts";
+import { handleScheduleClick } from "./interactions/schedule.ts";
 import { guardSlackEndpoint } from "./receiver-guard.ts";
 import type { BotServices } from "./services.ts";
 import { isSlackClientError, SlackConnectError } from "./slack-connect-error.ts";
@@ -32,6 +33,7 @@ import { INSTANCE_ACTIONS } from "./views/instances.ts";
 import { LOGIN_CALLBACK } from "./views/keys.ts";
 import { OPERATION_ACTIONS } from "./views/operation-card.ts";
 import { REINSTALL_ACTIONS, REINSTALL_CALLBACK, REJECT_CALLBACK } from "./views/reinstall-modal.ts";
+import { SCHEDULE_ACTIONS } from "./views/run-time.ts";
 
 const SLACK_ENDPOINT = "/slack/events";
 
@@ -288,6 +290,12 @@ function register(app: App, services: BotServices): void {
     REJECT_CALLBACK,
     onSubmit(services, { what: "approval_reject", title: (m) => m.reinstall.reject.title }, handleRejectSubmit),
   );
+  for (const move of ["runNow", "cancel"] as const) {
+    app.action(
+      SCHEDULE_ACTIONS[move],
+      onClick(services, { what: `schedule_${move}`, errors: inMessage }, handleScheduleClick(move)),
+    );
+  }
   app.action(
     OPERATION_ACTIONS.checkAgain,
     onClick(services, { what: "check_again", errors: inMessage }, handleCheckAgain),

@@ -172,8 +172,13 @@ export function createOperationAnnouncer(options: AnnouncerOptions): OperationAn
       schedule(event.operation);
       if (event.type === "plan-finished") await tellRequester(event.operation);
       else if (event.type === "request-moved" && ["decision", "expired", "keys_changed"].includes(event.cause)) {
-        // Who cancelled clicked it themselves; who was approved hears again when the plan ends.
-        if (event.operation.status !== "cancelled" || event.cause !== "decision") await tellRequester(event.operation);
+        // A requester who cancelled clicked it themselves (an approver may cancel a scheduled run: then they hear);
+        // who was approved hears again when the plan ends.
+        const ownCancel =
+          event.operation.status === "cancelled" &&
+          event.cause === "decision" &&
+          event.operation.decidedBy === event.operation.requesterId;
+        if (!ownCancel) await tellRequester(event.operation);
       }
     },
     redraw: schedule,

@@ -2,6 +2,7 @@ import type { webApi } from "@slack/bolt";
 import type { CompShareApi } from "../compshare/client.ts";
 import type { Config } from "../config.ts";
 import type { OperationsEngine } from "../domain/operations/index.ts";
+import type { Policy } from "../domain/policy/index.ts";
 import type { Logger, SecretScrubber } from "../log.ts";
 import type { Store } from "../store/types.ts";
 import type { ReinstallKit } from "./flows/reinstall-kit.ts";
@@ -16,6 +17,8 @@ import type { ResponseUrlPoster } from "./response-url.ts";
 /** Everything a handler may use, injected once at start so tests need no module mocking. */
 export interface BotServices {
   readonly config: Config;
+  /** Who approves what, where commands may be used, windows and limits (POLICY_FILE or the variables). */
+  readonly policy: Policy;
   readonly logger: Logger;
   readonly scrubber: SecretScrubber;
   readonly store: Store;

@@ -7,6 +7,7 @@ import type { AuditDetail, AuditEntry, AuditLog } from "./types.ts";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
+const EXPORT_PAGE = 500;
 
 /** Matched against the key lower-cased with separators removed, so private_key, privateKey and Private-Key all hit. */
 const SECRET_KEY_PARTS = [
@@ -99,6 +100,38 @@ export function createAuditLog(db: SqlDriver, deps: { now: () => Date }): AuditL
         params,
       );
       return rows.map(toAuditEntry);
+    },
+
+    async *export(filter) {
+      const conditions: string[] = [];
+      const params: SqlValue[] = [];
+      if (filter.teamId !== undefined) {
+        conditions.push("team_id = ?");
+        params.push(filter.teamId);
+      }
+      if (filter.from !== undefined) {
+        conditions.push("at >= ?");
+        params.push(toIso(filter.from));
+      }
+      if (filter.to !== undefined) {
+        conditions.push("at < ?");
+        params.push(toIso(filter.to));
+      }
+      // Keyset paging on (at, id), the order of the export itself, so no row is repeated or skipped between pages.
+      let after: { at: string; id: number } | undefined;
+      for (;;) {
+        const page = after ? ["(at > ? OR (at = ? AND id > ?))"] : [];
+        const rows = await db.query(
+          `SELECT id, at, team_id, actor_id, action, target, result, detail FROM audit_log
+           WHERE ${[...conditions, ...page].join(" AND ") || "1 = 1"} ORDER BY at ASC, id ASC LIMIT ?`,
+          [...params, ...(after ? [after.at, after.at, after.id] : []), EXPORT_PAGE],
+        );
+        const entries = rows.map(toAuditEntry);
+        yield* entries;
+        const last = entries.at(-1);
+        if (entries.length < EXPORT_PAGE || last?.id === undefined) return;
+        after = { at: toIso(last.at), id: last.id };
+      }
     },
   };
 }

@@ -373,7 +373,41 @@ CREATE TABLE slack_deliveries (
 CREATE INDEX slack_deliveries_expires ON slack_deliveries (expires_at);
 `,
   }),
-  // Versions 4 and 5 belong to another branch; the runner applies whatever a database lacks.
+  Object.freeze({
+    version: 4,
+    name: "2026-12-approval-quorum",
+    // One row per (request, approver): a second click by the same approver cannot count twice, on any replica.
+    sqlite: `
+ALTER TABLE operation_requests ADD COLUMN approvals_required INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE operation_approvals (
+  request_id TEXT NOT NULL REFERENCES operation_requests (id) ON DELETE CASCADE,
+  approver_id TEXT NOT NULL,
+  approved_at TEXT NOT NULL,
+  PRIMARY KEY (request_id, approver_id)
+) STRICT;
+`,
+    postgres: `
+ALTER TABLE operation_requests ADD COLUMN approvals_required integer NOT NULL DEFAULT 1;
+CREATE TABLE operation_approvals (
+  request_id text NOT NULL REFERENCES operation_requests (id) ON DELETE CASCADE,
+  approver_id text NOT NULL,
+  approved_at timestamptz NOT NULL,
+  PRIMARY KEY (request_id, approver_id)
+);
+`,
+  }),
+  Object.freeze({
+    version: 5,
+    name: "2026-12-scheduled-runs",
+    // The time a request waits for: at creation the one asked for, from approval the one it runs at.
+    // The sweep reads it beside status through operation_requests_sweep; no index of its own.
+    sqlite: `
+ALTER TABLE operation_requests ADD COLUMN run_at TEXT;
+`,
+    postgres: `
+ALTER TABLE operation_requests ADD COLUMN run_at timestamptz;
+`,
+  }),
   Object.freeze({
     version: 6,
     name: "2026-12-home-request-indexes",

@@ -3,7 +3,7 @@ import { MAX_TARGETS, OPERATION_KINDS, type Operation, type Step } from "../doma
 import { newApprovalId } from "./approval-id.ts";
 import { ApprovalNotFoundError, StoreQueryError } from "./errors.ts";
 import { clampLimit, parseInput } from "./input-validation.ts";
-import { toOperation, toStep, toTarget } from "./operation-rows.ts";
+import { toApproval, toOperation, toStep, toTarget } from "./operation-rows.ts";
 import { assertMove, CLOSED_UNRUN, FINISHED_REQUEST_STATUSES } from "./request-transitions.ts";
 import { toIso } from "./row-values.ts";
 import type { Dialect, SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.ts";
@@ -28,7 +28,8 @@ const newOperationInput = z.object({
   region: text(64),
   zone: text(64),
   projectId: text(128).optional(),
-  reason: text(3000),
+  // Empty where the policy does not require a reason (reason_required: false).
+  reason: z.string().trim().max(3000),
   keyFingerprint: text(64),
   targets: z.array(targetInput).min(1).max(MAX_TARGETS),
   steps: z.array(z.object({ instanceId: text(128), action: z.object({ kind: z.string() }).loose() })).min(1),
@@ -37,8 +38,14 @@ const newOperationInput = z.object({
     .int()
     .positive()
     .max(366 * 86_400_000),
+  approvalsRequired: z.number().int().min(1).max(100).optional(),
+  runAt: z.date().optional(),
 });
-const patchInput = z.object({ decidedBy: text(64).optional(), note: z.string().max(3000).optional() });
+const patchInput = z.object({
+  decidedBy: text(64).optional(),
+  note: z.string().max(3000).optional(),
+  runAt: z.date().nullable().optional(),
+});
 
 const CLAIMABLE = "(status = 'pending' OR (status = 'running' AND (claimed_until IS NULL OR claimed_until < ?)))";
 
@@ -77,9 +84,13 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
     if (rows.length === 0) return [];
     const ids = rows.map((row) => String(row.id));
     const marks = placeholders(ids.length);
-    const [targets, steps] = await Promise.all([
+    const [targets, steps, approvals] = await Promise.all([
       q.query(`SELECT * FROM operation_targets WHERE request_id IN (${marks}) ORDER BY request_id, position`, ids),
       q.query(`SELECT * FROM operation_steps WHERE request_id IN (${marks}) ORDER BY request_id, position`, ids),
+      q.query(
+        `SELECT * FROM operation_approvals WHERE request_id IN (${marks}) ORDER BY request_id, approved_at, approver_id`,
+        ids,
+      ),
     ]);
     const byRequest = <T>(list: SqlRow[], map: (row: SqlRow) => T) => {
       const grouped = new Map<string, T[]>();
@@ -93,7 +104,15 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
     };
     const targetsOf = byRequest(targets, toTarget);
     const stepsOf = byRequest(steps, toStep);
-    return rows.map((row) => toOperation(row, targetsOf.get(String(row.id)) ?? [], stepsOf.get(String(row.id)) ?? []));
+    const approvalsOf = byRequest(approvals, toApproval);
+    return rows.map((row) =>
+      toOperation(
+        row,
+        targetsOf.get(String(row.id)) ?? [],
+        stepsOf.get(String(row.id)) ?? [],
+        approvalsOf.get(String(row.id)) ?? [],
+      ),
+    );
   };
 
   const get = async (id: string, q: SqlExecutor = db): Promise<Operation | undefined> => {
@@ -112,8 +131,9 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO operation_requests (id, team_id, kind, requester_id, region, zone, project_id, reason,
-             key_fingerprint, status, created_at, updated_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+             key_fingerprint, status, created_at, updated_at, expires_at, run_at,
+             approvals_required)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
           [
             id,
             r.teamId,
@@ -127,6 +147,8 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
             at,
             at,
             toIso(new Date(created.getTime() + r.ttlMs)),
+            r.runAt ? toIso(r.runAt) : null,
+            r.approvalsRequired ?? 1,
           ],
         );
         for (const [position, t] of r.targets.entries()) {
@@ -203,7 +225,8 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
       const at = toIso(now());
       const sets = ["status = ?", "updated_at = ?", "finished_at = ?"];
       const values: SqlValue[] = [to, at, FINISHED_REQUEST_STATUSES.includes(to) ? at : null];
-      if (from === "pending") {
+      // Cancelling a scheduled run is a decision too: who cancelled it replaces who approved (the audit keeps both).
+      if (from === "pending" || (from === "approved" && to === "cancelled")) {
         sets.push("decided_by = ?", "decided_at = ?");
         values.push(p.decidedBy ?? null, at);
       }
@@ -211,8 +234,20 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
         sets.push("note = ?");
         values.push(p.note);
       }
-      // Leaving pending races the clock too: a decision needs time left, expiry needs none left.
-      const deadline = from !== "pending" ? "" : to === "expired" ? " AND expires_at <= ?" : " AND expires_at > ?";
+      if (p.runAt !== undefined) {
+        sets.push("run_at = ?");
+        values.push(p.runAt === null ? null : toIso(p.runAt));
+      }
+      // Leaving pending races the clock too: a decision needs time left, expiry needs none left;
+      // and a scheduled plan starts only once its time has come.
+      const deadline =
+        from === "approved" && to === "executing"
+          ? " AND (run_at IS NULL OR run_at <= ?)"
+          : from !== "pending"
+            ? ""
+            : to === "expired"
+              ? " AND expires_at <= ?"
+              : " AND expires_at > ?";
       const where: SqlValue[] = deadline === "" ? [id, from] : [id, from, at];
       const moved = await db.transaction(async (tx) => {
         const rows = await tx.query(
@@ -234,6 +269,28 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
         [channelId, messageTs, id],
       );
       if (rows.length === 0) throw new ApprovalNotFoundError(id);
+    },
+
+    async reschedule(id, runAt) {
+      const rows = await db.query(
+        "UPDATE operation_requests SET run_at = ?, updated_at = ? WHERE id = ? AND status = 'approved' RETURNING id",
+        [runAt === null ? null : toIso(runAt), toIso(now()), id],
+      );
+      const current = await get(id);
+      if (rows.length > 0 && current) return { ok: true, operation: current };
+      return { ok: false, current };
+    },
+
+    async recordApproval(id, approverId) {
+      const approver = parseInput(text(64), approverId, "approver id");
+      // The primary key makes a second row for the same approver impossible, on any replica.
+      const rows = await db.query(
+        `INSERT INTO operation_approvals (request_id, approver_id, approved_at)
+           SELECT id, ?, ? FROM operation_requests WHERE id = ? AND status = 'pending'
+           ON CONFLICT (request_id, approver_id) DO NOTHING RETURNING request_id`,
+        [approver, toIso(now()), id],
+      );
+      return rows.length > 0;
     },
 
     async claimStep(requestId, position, claim, lapsedBefore) {
@@ -333,10 +390,11 @@ export function createOperationStore(db: SqlDriver, deps: { now: () => Date }): 
     async listResumable(limit, lapsedBefore) {
       const rows = await db.query(
         `SELECT id FROM operation_requests WHERE status IN ('approved', 'executing')
+           AND (status = 'executing' OR run_at IS NULL OR run_at <= ?)
            AND NOT EXISTS (SELECT 1 FROM operation_steps s WHERE s.request_id = operation_requests.id
              AND s.status = 'running' AND s.claimed_until >= ?)
          ORDER BY seq LIMIT ?`,
-        [toIso(lapsedBefore ?? now()), limit],
+        [toIso(now()), toIso(lapsedBefore ?? now()), limit],
       );
       return rows.map((row) => String(row.id));
     },

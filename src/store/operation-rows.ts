@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  type Approval,
   OPERATION_KINDS,
   type Operation,
   STEP_STATUSES,
@@ -113,7 +114,14 @@ export function toTarget(row: SqlRow): Target {
   });
 }
 
-export function toOperation(row: SqlRow, targets: Target[], steps: Step[]): Operation {
+export function toApproval(row: SqlRow): Approval {
+  return {
+    userId: toText(row.approver_id, "operation_approvals.approver_id"),
+    at: toDate(row.approved_at, "operation_approvals.approved_at"),
+  };
+}
+
+export function toOperation(row: SqlRow, targets: Target[], steps: Step[], approvals: Approval[] = []): Operation {
   const col = (name: string) => `operation_requests.${name}`;
   const status = row.status;
   if (!isRequestStatus(status)) throw new StoreQueryError(`operation_requests.status holds ${String(status)}`);
@@ -141,6 +149,9 @@ export function toOperation(row: SqlRow, targets: Target[], steps: Step[]): Oper
     updatedAt: toDate(row.updated_at, col("updated_at")),
     expiresAt: toDate(row.expires_at, col("expires_at")),
     finishedAt: optionalDate(row.finished_at, col("finished_at")),
+    runAt: optionalDate(row.run_at, col("run_at")),
+    approvalsRequired: optionalNumber(row.approvals_required, col("approvals_required")) ?? 1,
+    approvals,
     targets,
     steps,
   });

@@ -4,11 +4,12 @@ import type { OperationPatch } from "./types.ts";
 
 /**
  * pending → approved → executing → succeeded | failed | unknown, or pending → rejected | expired |
- * cancelled. unknown → executing is "check again" finding the evidence that lets the plan go on.
+ * cancelled, or approved (scheduled) → cancelled. unknown → executing is "check again" finding the evidence that lets the plan go on.
  */
 const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   pending: ["approved", "rejected", "expired", "cancelled"],
-  approved: ["executing"],
+  /** approved → cancelled: a scheduled run cancelled before its time. */
+  approved: ["executing", "cancelled"],
   executing: ["succeeded", "failed", "unknown"],
   unknown: ["executing"],
   succeeded: [],
@@ -55,10 +56,13 @@ export function assertMove(from: RequestStatus, to: RequestStatus, patch: Operat
     );
   }
   const decider = patch.decidedBy;
+  if (patch.runAt !== undefined && !(from === "pending" && to === "approved")) {
+    throw new InvalidTransitionError(from, to, "runAt is set only at approval");
+  }
   if (NEEDS_DECIDER.includes(to) && (decider === undefined || decider.trim() === "")) {
     throw new InvalidTransitionError(from, to, "decidedBy is required for a decision");
   }
-  if (decider !== undefined && from !== "pending") {
+  if (decider !== undefined && from !== "pending" && !(from === "approved" && to === "cancelled")) {
     throw new InvalidTransitionError(from, to, "decidedBy is recorded only when leaving pending");
   }
 }

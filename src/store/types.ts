@@ -44,6 +44,13 @@ export interface AuditFilter {
   limit?: number;
 }
 
+/** What an export reads: every team unless one is named; `from` inclusive, `to` exclusive. */
+export interface AuditExportFilter {
+  teamId?: string;
+  from?: Date;
+  to?: Date;
+}
+
 export type Readiness = { ok: true } | { ok: false; reason: string };
 
 export interface CredentialStore {
@@ -68,12 +75,18 @@ export interface NewOperationRecord {
   targets: Target[];
   steps: { instanceId: string; action: StepAction }[];
   ttlMs: number;
+  /** Distinct approvals the request needs (1 when omitted). */
+  approvalsRequired?: number;
+  /** The time asked for; absent: run at approval. */
+  runAt?: Date;
 }
 
 export interface OperationPatch {
   /** Required when a decision leaves pending (approved, rejected, cancelled); refused elsewhere. */
   decidedBy?: string;
   note?: string;
+  /** pending → approved only: when the plan may start (null: at once). */
+  runAt?: Date | null;
 }
 
 export type OperationTransition = { ok: true; operation: Operation } | { ok: false; current: Operation | undefined };
@@ -100,6 +113,16 @@ export interface OperationStore {
    */
   transition(id: string, from: RequestStatus, to: RequestStatus, patch?: OperationPatch): Promise<OperationTransition>;
   setMessage(id: string, channelId: string, messageTs: string): Promise<void>;
+  /**
+   * Records one approval, one row per (request, approver): true when it is new, false when this
+   * approver approved already or the request is no longer pending.
+   */
+  recordApproval(id: string, approverId: string): Promise<boolean>;
+  /**
+   * A compare-and-set on an approved request's time: null starts it as soon as it is driven
+   * (Run now), a date moves it (its window was missed). Not ok once it has left approved.
+   */
+  reschedule(id: string, runAt: Date | null): Promise<OperationTransition>;
   /**
    * The step's own compare-and-set: pending → running, or a running step whose claim has lapsed
    * taken over; only when every earlier step of the same instance is done. Undefined when lost.
@@ -134,7 +157,7 @@ export interface OperationStore {
   skipRest(requestId: string, instanceId: string, position: number): Promise<Step[]>;
   /** Pending requests whose time is up become expired, oldest first, at most `limit`. */
   expireDue(limit: number): Promise<Operation[]>;
-  /** Ids of approved or executing requests with a step that may be claimed now (nobody holds it). */
+  /** Ids of approved (and due: run_at passed) or executing requests with a step that may be claimed now. */
   listResumable(limit: number, lapsedBefore?: Date): Promise<string[]>;
   /** Deletes requests (and their plans) that finished before `before`; returns how many. */
   purgeFinished(before: Date, limit: number): Promise<number>;
@@ -145,6 +168,8 @@ export interface AuditLog {
   append(entry: Omit<AuditEntry, "id" | "at"> & { at?: Date }): Promise<void>;
   /** Newest first. */
   query(filter: AuditFilter): Promise<AuditEntry[]>;
+  /** Oldest first, every matching row, read page by page so a long period never sits in memory at once. */
+  export(filter: AuditExportFilter): AsyncIterable<AuditEntry>;
 }
 
 /** Slack deliveries already taken (DESIGN §6: each delivery handled once, on any replica). */

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useLoopbackWorld } from "../helpers/loopback-world.ts";
@@ -82,6 +82,33 @@ describe("--help and --version", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Usage: compshare-bot start");
     expect(world.slack.calls).toEqual([]);
+    expect(existsSync(database)).toBe(false);
+  });
+
+  it("start with a bad POLICY_FILE exits 1 naming every problem and its line, before opening the store", async () => {
+    const database = join(world.dir, "bad-policy.sqlite");
+    const policy = join(world.dir, "bad-policy.yml");
+    writeFileSync(
+      policy,
+      'reinstall:\n  approvers: [U0A1]\n  approval_channel: C0A\n  approvals: 2\n  windows: ["Sat 06:00-01:00 UTC"]\n',
+    );
+    const result = await run(["start"], {
+      env: {
+        SLACK_BOT_TOKEN: `xoxb-1-2-${randomBytes(8).toString("hex")}`,
+        SLACK_SIGNING_SECRET: randomBytes(16).toString("hex"),
+        CREDENTIALS_KEY: randomBytes(32).toString("base64"),
+        SLACK_API_URL: world.slack.apiUrl,
+        DATABASE_URL: `sqlite:${database}`,
+        POLICY_FILE: policy,
+        PORT: "0",
+        LOG_LEVEL: "silent",
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`POLICY_FILE ${policy} has 2 problems to fix`);
+    expect(result.stderr).toContain(`${policy}:4: reinstall needs 2 approvals but lists only 1 approver`);
+    expect(result.stderr).toContain(`${policy}:5: reinstall.windows[0] 06:00-01:00 ends before it starts`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(database)).toBe(false);
   });
 

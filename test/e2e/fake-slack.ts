@@ -42,6 +42,19 @@ export interface FakeFile {
   size?: number;
 }
 
+/** A file the bot uploaded with files.uploadV2 (getUploadURLExternal, the upload, completeUploadExternal). */
+export interface FakeUpload {
+  fileId: string;
+  filename: string;
+  length: number;
+  /** What was posted to the upload URL; undefined until then. */
+  content?: string;
+  /** Set by files.completeUploadExternal: where the file was shared. */
+  channelId?: string;
+  title?: string;
+  completed: boolean;
+}
+
 export interface FakeUser {
   locale?: string;
   name?: string;
@@ -81,6 +94,8 @@ export class FakeSlack {
   readonly views = new Map<string, StoredView>();
   /** Home tabs published, by user id. */
   readonly homes = new Map<string, Record<string, unknown>>();
+  /** Files uploaded by the bot, by file id. */
+  readonly uploads = new Map<string, FakeUpload>();
 
   #server: Server;
   #url = "";
@@ -207,6 +222,22 @@ export class FakeSlack {
         return;
       }
       res.writeHead(200, { "content-type": file.mimetype }).end(file.content);
+      return;
+    }
+    if (path.startsWith("/upload/")) {
+      const upload = this.uploads.get(path.slice("/upload/".length));
+      if (!upload) {
+        res.writeHead(404).end();
+        return;
+      }
+      // The Web API client posts the bytes as multipart form data, in a field named "body".
+      const form = await new Response(body, {
+        headers: { "content-type": req.headers["content-type"] ?? "" },
+      }).formData();
+      const part = form.get("body");
+      upload.content = typeof part === "string" ? part : await (part as Blob).text();
+      this.#notify();
+      res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${upload.content.length}`);
       return;
     }
     if (!path.startsWith("/api/")) {
@@ -351,6 +382,27 @@ export class FakeSlack {
             url_private_download: this.fileUrl(id),
           },
         };
+      }
+      case "files.getUploadURLExternal": {
+        const fileId = `F${String(this.uploads.size + 1).padStart(8, "0")}`;
+        this.uploads.set(fileId, {
+          fileId,
+          filename: String(args.filename),
+          length: Number(args.length),
+          completed: false,
+        });
+        return { ok: true, upload_url: `${this.#url}upload/${fileId}`, file_id: fileId };
+      }
+      case "files.completeUploadExternal": {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
+        for (const file of files) {
+          const upload = this.uploads.get(file.id);
+          if (!upload || upload.content === undefined) return { ok: false, error: "file_not_found" };
+          upload.completed = true;
+          if (typeof args.channel_id === "string") upload.channelId = args.channel_id;
+          if (file.title !== undefined) upload.title = file.title;
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
       }
       default:
         return { ok: false, error: "unknown_method" };

@@ -155,6 +155,6 @@ describe("Home tab without reinstall configured", () => {
     const [reply] = await bare.slack.waitFor(
       () => bare.slack.responsesTo(responseId).length > 0 && bare.slack.responsesTo(responseId),
     );
-    expect(JSON.stringify(reply?.body)).toContain("not set up in this workspace");
+    expect(JSON.stringify(reply?.body)).toContain("not configured in this workspace");
   });
 });

@@ -94,6 +94,8 @@ function operationAt(ts: string, version: number): Operation {
     expiresAt: new Date(86_400_000),
     channelId: "C0APPROVE1",
     messageTs: ts,
+    approvalsRequired: 1,
+    approvals: [],
     targets,
     steps: steps.map((step, position) => ({
       requestId: "req_abcdefghijklmnop",

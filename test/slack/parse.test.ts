@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readSinceFlag } from "../../src/slack/commands/audit-export.ts";
 import { parseCommand, tokenize } from "../../src/slack/commands/parse.ts";
 
 describe("parseCommand", () => {
@@ -158,5 +159,19 @@ describe("tokenize", () => {
     expect(tokenize("a\u3000「b c」")).toEqual(["a", "b c"]);
     expect(tokenize('""')).toEqual([""]);
     expect(tokenize("'open")).toBeUndefined();
+  });
+});
+
+describe("audit", () => {
+  it("hands the words after audit to the export, which reads its own --since", () => {
+    expect(parseCommand("audit")).toEqual({ kind: "audit", args: [] });
+    expect(parseCommand("审计 --since 7d")).toEqual({ kind: "audit", args: ["--since", "7d"] });
+    expect(readSinceFlag([])).toEqual({ since: undefined });
+    expect(readSinceFlag(["--since", "7d"])).toEqual({ since: "7d" });
+    expect(readSinceFlag(["—since", "24h"])).toEqual({ since: "24h" });
+    expect(readSinceFlag(["--since=2026-11-01"])).toEqual({ since: "2026-11-01" });
+    expect(readSinceFlag(["--since"])).toBeUndefined();
+    expect(readSinceFlag(["--until", "1d"])).toBeUndefined();
+    expect(readSinceFlag(["--since", "1d", "extra"])).toBeUndefined();
   });
 });

@@ -132,6 +132,8 @@ function operation(
     expiresAt: new Date(at.getTime() + 86_400_000),
     channelId: "C0APPROVE1",
     messageTs: "1700000000.000001",
+    approvalsRequired: 1,
+    approvals: [],
     targets,
     steps,
     ...overrides,
@@ -203,6 +205,19 @@ describe("request card", () => {
         expectNoRawHostile(update);
       }
     }
+  });
+
+  it("shows k of N and who approved when a quorum is needed, within Slack's limits, and nothing for one approval", () => {
+    const approvals = Array.from({ length: 10 }, (_, i) => ({ userId: `U0APPROVER${i}`, at }));
+    for (const ctx of contexts) {
+      const card = operationCard(ctx, operation({ approvalsRequired: 12, approvals }));
+      expect(checkBlockKit(card, "message")).toEqual([]);
+      const text = JSON.stringify(card);
+      expect(text).toContain(ctx.locale === "en" ? "Approvals: 10 of 12" : "审批：10 / 12");
+      expect(text).toContain("<@U0APPROVER0>");
+      expect(text).toContain("<@U0APPROVER9>");
+    }
+    expect(JSON.stringify(operationCard(contexts[0] as ViewContext, operation()))).not.toContain("Approvals:");
   });
 
   it("decision buttons only while pending, Check again only with an unknown step; values carry only the id", () => {
@@ -336,6 +351,7 @@ describe("request form", () => {
 
   it("checks formats, counts and lengths before anything is asked of CompShare", () => {
     const m = messagesFor("en");
+    const rules = { maxInstances: 20, reasonRequired: true };
     const good = {
       instanceIds: ["uhost-abc123"],
       imageId: "compshareImage-abc",
@@ -345,23 +361,45 @@ describe("request form", () => {
       snapshot: false,
       snapshotName: "",
     };
-    expect(validateRequestValues(m, good)).toEqual({});
-    expect(Object.keys(validateRequestValues(m, { ...good, instanceIds: [], imageId: "", reason: "" })).sort()).toEqual(
-      [REINSTALL_BLOCKS.image, REINSTALL_BLOCKS.instance, REINSTALL_BLOCKS.reason].sort(),
+    expect(validateRequestValues(m, good, rules)).toEqual({});
+    expect(
+      Object.keys(validateRequestValues(m, { ...good, instanceIds: [], imageId: "", reason: "" }, rules)).sort(),
+    ).toEqual([REINSTALL_BLOCKS.image, REINSTALL_BLOCKS.instance, REINSTALL_BLOCKS.reason].sort());
+    expect(validateRequestValues(m, { ...good, reason: "x".repeat(501) }, rules)).toHaveProperty(
+      REINSTALL_BLOCKS.reason,
     );
-    expect(validateRequestValues(m, { ...good, reason: "x".repeat(501) })).toHaveProperty(REINSTALL_BLOCKS.reason);
-    expect(validateRequestValues(m, { ...good, instanceIds: [`uhost-${"a".repeat(80)}`] })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, instanceIds: [`uhost-${"a".repeat(80)}`] }, rules)).toHaveProperty(
       REINSTALL_BLOCKS.instance,
     );
     const many = Array.from({ length: 21 }, (_, i) => `uhost-a${i}`);
-    expect(validateRequestValues(m, { ...good, instanceIds: many })[REINSTALL_BLOCKS.instance]).toContain("at most 20");
-    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "" })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, instanceIds: many }, rules)[REINSTALL_BLOCKS.instance]).toContain(
+      "at most 20",
+    );
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "" }, rules)).toHaveProperty(
       REINSTALL_BLOCKS.snapshotName,
     );
-    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "bad name!" })).toHaveProperty(
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "bad name!" }, rules)).toHaveProperty(
       REINSTALL_BLOCKS.snapshotName,
     );
-    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "ok-name_1" })).toEqual({});
+    expect(validateRequestValues(m, { ...good, snapshot: true, snapshotName: "ok-name_1" }, rules)).toEqual({});
+  });
+
+  it("follows the policy: its max_instances, and a reason only where reason_required", () => {
+    const m = messagesFor("en");
+    const good = {
+      instanceIds: ["uhost-abc123", "uhost-abc124", "uhost-abc125"],
+      imageId: "compshareImage-abc",
+      reason: "",
+      stopFirst: true,
+      startAfter: true,
+      snapshot: false,
+      snapshotName: "",
+    };
+    const loose = { maxInstances: 3, reasonRequired: false };
+    expect(validateRequestValues(m, good, loose)).toEqual({});
+    expect(validateRequestValues(m, good, { ...loose, reasonRequired: true })).toHaveProperty(REINSTALL_BLOCKS.reason);
+    const four = { ...good, instanceIds: [...good.instanceIds, "uhost-abc126"] };
+    expect(validateRequestValues(m, four, loose)[REINSTALL_BLOCKS.instance]).toContain("at most 3");
   });
 });
 

@@ -30,6 +30,16 @@ const RELEASED = [
     checksum: "5ad3a68d82885b30236345ec9fc1fd33502e9377b598feffbaac83a2c7b57c49",
   },
   {
+    version: 4,
+    name: "2026-12-approval-quorum",
+    checksum: "1d59164a8dc16faf34aa1a5f2cc04d46f9035d80b54c0968b0dd26d43d06d3c8",
+  },
+  {
+    version: 5,
+    name: "2026-12-scheduled-runs",
+    checksum: "b6edf321ab9f6520bde19a0e4cadeab993ddbd47d2c533065a1521b65519e2ff",
+  },
+  {
     version: 6,
     name: "2026-12-home-request-indexes",
     checksum: "f19ad5cfb2951a82bde0fda857c71cf74b3cc3481a1e156eb008aba17446f43c",

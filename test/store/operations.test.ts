@@ -101,14 +101,14 @@ describe.each(targets)("operation store on $name", ({ make }) => {
     expect(await store.operations.get(op.id)).toEqual(op);
   });
 
-  it("refuses a request with no instance, more than 20, or no reason, writing nothing", async () => {
+  it("refuses a request with no instance, more than 20, or a reason over 3000 characters, writing nothing", async () => {
     const { store, url } = await open();
     const many = Array.from({ length: 21 }, (_, i) => ({ instanceId: `uhost-${i}` }));
     await expect(store.operations.create(newOperation({ targets: [] }))).rejects.toBeInstanceOf(InvalidStoreInputError);
     await expect(store.operations.create(newOperation({ targets: many }))).rejects.toBeInstanceOf(
       InvalidStoreInputError,
     );
-    await expect(store.operations.create(newOperation({ reason: "  " }))).rejects.toBeInstanceOf(
+    await expect(store.operations.create(newOperation({ reason: "x".repeat(3001) }))).rejects.toBeInstanceOf(
       InvalidStoreInputError,
     );
     await expect(store.operations.create(newOperation({ ttlMs: 0 }))).rejects.toBeInstanceOf(InvalidStoreInputError);

@@ -16,6 +16,7 @@ const GRAPH = new Set([
   "pending→expired",
   "pending→cancelled",
   "approved→executing",
+  "approved→cancelled",
   "executing→succeeded",
   "executing→failed",
   "executing→unknown",
@@ -45,7 +46,7 @@ describe("request transitions", () => {
 
   it("explain a refused move", () => {
     expect(() => assertMove("succeeded", "pending")).toThrow(/succeeded is final/);
-    expect(() => assertMove("approved", "succeeded")).toThrow(/only executing may follow/);
+    expect(() => assertMove("approved", "succeeded")).toThrow(/only executing, cancelled may follow/);
     expect(() => assertMove("pending", "bogus" as RequestStatus, { decidedBy: "U1" })).toThrow(/unknown status/);
     const error = (() => {
       try {
@@ -66,6 +67,10 @@ describe("request transitions", () => {
     }
     expect(() => assertMove("pending", "expired")).not.toThrow();
     expect(() => assertMove("executing", "failed", { decidedBy: "U1" })).toThrow(/only when leaving pending/);
+    // Cancelling a scheduled run is a person's decision too.
+    expect(() => assertMove("approved", "cancelled")).toThrow(/decidedBy is required/);
+    expect(() => assertMove("approved", "cancelled", { decidedBy: "U1" })).not.toThrow();
+    expect(() => assertMove("approved", "executing", { runAt: new Date() })).toThrow(/only at approval/);
   });
 
   it("recognise statuses", () => {

@@ -140,9 +140,23 @@ export interface Operation {
   expiresAt: Date;
   /** When it reached a final status; retention counts from here. */
   finishedAt?: Date;
+  /** Distinct approvals it needs (the requester never counts; see tallyApprovals). */
+  approvalsRequired: number;
+  /** Who approved so far, first first (one each); the N-th distinct approval starts the plan. */
+  approvals: Approval[];
+  /**
+   * The plan does not start before this. Until approval: the time the requester asked for (absent:
+   * run now); from approval: the time it is scheduled for (absent: it started at approval).
+   */
+  runAt?: Date;
   targets: Target[];
   /** Ordered by position. */
   steps: Step[];
+}
+
+export interface Approval {
+  userId: string;
+  at: Date;
 }
 
 /** The bot's own notes on a request, stored as codes and put into words by Slack. */
@@ -153,6 +167,8 @@ export const OPERATION_NOTES = {
   keysChanged: "bot:keys_changed",
   /** Closed at approval because the requester's keys are gone or unreadable. */
   keysRemoved: "bot:keys_removed",
+  /** Approved and scheduled, then cancelled before its time (decidedBy is who cancelled). */
+  scheduledCancelled: "bot:scheduled_cancelled",
 } as const;
 
 /** Options of a plan; which apply depends on the kind. */
@@ -186,6 +202,10 @@ export interface NewOperation {
   approval: "required" | "none";
   /** How long a pending request waits for a decision. */
   ttlMs: number;
+  /** Distinct approvals needed (the policy's `approvals`); 1 when omitted. */
+  approvalsRequired?: number;
+  /** The time asked for (the modal's datetimepicker); absent: as soon as it is approved. */
+  runAt?: Date;
 }
 
 /** Who decides, and what the approver directory said about them (Slack looks up the groups). */
@@ -200,11 +220,19 @@ export type RefusalReason =
   /** Only the requester may cancel. */
   | "not_requester"
   | "keys_changed"
-  | "keys_removed";
+  | "keys_removed"
+  /** With two or more approvals required, the requester's own approval never counts. */
+  | "requester_in_quorum"
+  /** Run now while every change window of the kind is shut. */
+  | "outside_windows";
 
 export type DecisionResult =
   /** The move happened; for approve, the plan is now running in the background. */
   | { kind: "done"; operation: Operation }
+  /** The approval was recorded and more are needed: `operation.approvals` holds who approved so far. */
+  | { kind: "counted"; operation: Operation }
+  /** This approver had approved already: nothing changed. */
+  | { kind: "duplicate"; operation: Operation }
   /** Not allowed: nothing moved, except keys_changed / keys_removed, which close the request (cancelled, with a note). */
   | { kind: "refused"; reason: RefusalReason; operation: Operation }
   /** Time was up: the engine expired it now. */
@@ -221,7 +249,17 @@ export type CheckAgainResult =
   | { kind: "refused"; reason: "not_approver" | "unverified"; operation: Operation };
 
 /** Why a request moved; keys_changed covers keys removed too (the request's note says which). */
-export type MoveCause = "requested" | "decision" | "expired" | "withdrawn" | "keys_changed" | "executing";
+export type MoveCause =
+  | "requested"
+  /** A quorum approval was recorded and more are needed: the card shows k of N. */
+  | "approval-counted"
+  | "decision"
+  | "expired"
+  | "withdrawn"
+  | "keys_changed"
+  | "executing"
+  /** A scheduled request whose window was missed (the bot was down) waits for the next one. */
+  | "rescheduled";
 
 export type OperationEvent =
   /** The request's status changed (created, decided, expired by the sweep, closed, started executing). */
@@ -256,6 +294,10 @@ export interface OperationsEngine {
   reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult>;
   /** Only the requester may cancel. */
   cancel(teamId: string, id: string, userId: string): Promise<DecisionResult>;
+  /** A scheduled request starts now: approvers only, and only while one of its kind's windows is open. */
+  runNow(id: string, decider: Decider): Promise<DecisionResult>;
+  /** A scheduled request is closed before its time: its requester or an approver. */
+  cancelScheduled(id: string, decider: Decider): Promise<DecisionResult>;
   /** The card could not be posted: close the pending request so it is not left unseen. */
   withdraw(teamId: string, id: string, byUserId: string): Promise<DecisionResult>;
   /** Re-reads the evidence for unknown steps and continues the plan if it is now conclusive. */

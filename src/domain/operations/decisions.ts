@@ -4,6 +4,7 @@ import { decisionRefusal } from "../approvers.ts";
 import { type Decider, type DecisionResult, OPERATION_NOTES, type Operation } from "./api.ts";
 import type { EngineEnv } from "./engine-env.ts";
 import type { PlanDriver } from "./plan-driver.ts";
+import { tallyApprovals } from "./quorum.ts";
 
 /**
  * Approval decisions, kept apart from running plans so a richer policy (a quorum, schedules)
@@ -22,9 +23,12 @@ export interface Decisions {
 }
 
 export interface DecisionOptions {
-  allowSelfApproval: boolean;
+  /** Per kind (the policy's allowSelfApproval of that action). */
+  allowSelfApproval: (kind: Operation["kind"]) => boolean;
   accountFor(teamId: string, userId: string): Promise<LinkedAccount>;
   inTeam(teamId: string, id: string): Promise<Operation | undefined>;
+  /** When a request approved now runs (schedule.ts): undefined for at once. */
+  runAtOnApproval(operation: Operation): Date | undefined;
 }
 
 export function createDecisions(env: EngineEnv, driver: PlanDriver, options: DecisionOptions): Decisions {
@@ -77,12 +81,42 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
   };
 
   const approveNow = async (operation: Operation, deciderId: string): Promise<DecisionResult> => {
-    const moved = await ops.transition(operation.id, "pending", "approved", { decidedBy: deciderId });
+    // Outside its change windows, or for a later time asked for: approved now, started by the sweep then.
+    const runAt = options.runAtOnApproval(operation);
+    const moved = await ops.transition(operation.id, "pending", "approved", {
+      decidedBy: deciderId,
+      runAt: runAt ?? null,
+    });
     if (!moved.ok) return { kind: "late", operation: moved.current };
-    await env.audit(moved.operation, deciderId, "approve", "approved");
+    await env.audit(
+      moved.operation,
+      deciderId,
+      "approve",
+      runAt ? "scheduled" : "approved",
+      runAt ? { runAt: runAt.toISOString() } : {},
+    );
     await env.emit({ type: "request-moved", operation: moved.operation, cause: "decision" });
-    env.background("drive", () => driver.drive(operation.id));
+    if (!runAt) env.background("drive", () => driver.drive(operation.id));
     return { kind: "done", operation: moved.operation };
+  };
+
+  /**
+   * One approval of a quorum: a row per (request, approver) in the store, so a second click adds
+   * nothing, then the tally. Whoever sees the N-th distinct row moves pending → approved; that
+   * move is a compare-and-set, so of simultaneous last approvals (any replica) one starts the plan.
+   */
+  const countApproval = async (operation: Operation, approverId: string): Promise<DecisionResult> => {
+    const added = await ops.recordApproval(operation.id, approverId);
+    const current = (await ops.get(operation.id)) ?? operation;
+    if (!added) {
+      if (current.status !== "pending") return { kind: "late", operation: current };
+      return { kind: "duplicate", operation: current };
+    }
+    const tally = tallyApprovals(current);
+    await env.audit(current, approverId, "approve", `counted:${tally.count}/${tally.required}`);
+    if (tally.reached) return approveNow(current, approverId);
+    await env.emit({ type: "request-moved", operation: current, cause: "approval-counted" });
+    return { kind: "counted", operation: current };
   };
 
   const closeUnrun = async (
@@ -108,17 +142,23 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
         deciderId: decider.userId,
         requesterId: operation.requesterId,
         verdict: "approve",
-        allowSelfApproval: options.allowSelfApproval,
+        allowSelfApproval: options.allowSelfApproval(operation.kind),
       });
       if (refusal) {
         await refuse(operation, decider.userId, "approve", refusal);
         return { kind: "refused", reason: refusal, operation };
       }
+      // A quorum is of people other than the requester (README, "Approvals"); alone (N = 1) they may approve.
+      if (decider.userId === operation.requesterId && operation.approvalsRequired > 1) {
+        await refuse(operation, decider.userId, "approve", "requester_in_quorum");
+        return { kind: "refused", reason: "requester_in_quorum", operation };
+      }
       const stop = await blocked(operation);
       if (stop) return stop;
       const keys = await keysProblem(operation);
       if (keys) return closeForKeys(operation, decider, keys);
-      return approveNow(operation, decider.userId);
+      if (operation.approvalsRequired <= 1) return approveNow(operation, decider.userId);
+      return countApproval(operation, decider.userId);
     },
 
     async reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult> {
@@ -129,7 +169,7 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
         deciderId: decider.userId,
         requesterId: operation.requesterId,
         verdict: "reject",
-        allowSelfApproval: options.allowSelfApproval,
+        allowSelfApproval: options.allowSelfApproval(operation.kind),
       });
       if (refusal) {
         await refuse(operation, decider.userId, "reject", refusal);

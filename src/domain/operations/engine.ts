@@ -3,11 +3,19 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "../../log.ts";
 import type { AuditLog, OperationStore } from "../../store/types.ts";
 import type { LinkedAccount } from "../accounts.ts";
-import type { CheckAgainResult, OperationEvent, OperationListener, OperationsEngine, StepKind } from "./api.ts";
+import type {
+  CheckAgainResult,
+  OperationEvent,
+  OperationKind,
+  OperationListener,
+  OperationsEngine,
+  StepKind,
+} from "./api.ts";
 import { createDecisions } from "./decisions.ts";
 import { auditWriter, DEFAULT_DEADLINES, type EngineEnv } from "./engine-env.ts";
 import { planSteps } from "./plan.ts";
 import { createPlanDriver } from "./plan-driver.ts";
+import { createScheduling, type WindowsFor } from "./schedule.ts";
 import { StepPausedError } from "./step-context.ts";
 import { createSweeper } from "./sweep.ts";
 
@@ -20,7 +28,8 @@ export interface EngineOptions {
   /** Waits between polls; injected so tests move a fake clock instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
   logger: Logger;
-  allowSelfApproval: boolean;
+  /** One for every kind, or per kind (the policy's actions). */
+  allowSelfApproval: boolean | ((kind: OperationKind) => boolean);
   /** True when no other process uses the store (SQLite): at start every running step is this process's orphan. */
   exclusiveStore: boolean;
   /** Runs background work as tracked work, so shutdown waits for it. */
@@ -36,6 +45,8 @@ export interface EngineOptions {
   deadlines?: Partial<Record<StepKind, number>>;
   /** This engine's name on the steps it claims; random by default. */
   owner?: string;
+  /** The change windows of a kind (the policy's); none (any time) by default. */
+  windowsFor?: WindowsFor;
 }
 
 const DAY = 86_400_000;
@@ -94,7 +105,8 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
     },
   };
   const driver = createPlanDriver(env);
-  const sweeper = createSweeper(env, driver, {
+  const scheduling = createScheduling(env, driver, options.windowsFor ?? (() => []));
+  const sweeper = createSweeper(env, driver, scheduling, {
     exclusiveStore: options.exclusiveStore,
     intervalMs: options.sweepIntervalMs,
     retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
@@ -107,9 +119,11 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
     return operation?.teamId === teamId ? operation : undefined;
   };
   const decisions = createDecisions(env, driver, {
-    allowSelfApproval: options.allowSelfApproval,
+    allowSelfApproval: (kind) =>
+      typeof options.allowSelfApproval === "boolean" ? options.allowSelfApproval : options.allowSelfApproval(kind),
     accountFor: options.accountFor,
     inTeam,
+    runAtOnApproval: scheduling.runAtOnApproval,
   });
 
   return {
@@ -127,10 +141,13 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
         targets: input.targets,
         steps,
         ttlMs: input.ttlMs,
+        ...(input.approvalsRequired ? { approvalsRequired: input.approvalsRequired } : {}),
+        ...(input.runAt ? { runAt: input.runAt } : {}),
       });
       await env.audit(operation, input.requesterId, "request", "pending", {
         image: input.options.image?.id ?? null,
         instances: input.targets.length,
+        runAt: input.runAt?.toISOString() ?? null,
       });
       await emit({ type: "request-moved", operation, cause: "requested" });
       if (input.approval === "none") {
@@ -144,6 +161,16 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
     reject: decisions.reject,
     cancel: decisions.cancel,
     withdraw: decisions.withdraw,
+
+    async runNow(id, decider) {
+      const operation = await inTeam(decider.teamId, id);
+      return operation ? scheduling.runNow(operation, decider) : { kind: "late", operation: undefined };
+    },
+
+    async cancelScheduled(id, decider) {
+      const operation = await inTeam(decider.teamId, id);
+      return operation ? scheduling.cancelScheduled(operation, decider) : { kind: "late", operation: undefined };
+    },
 
     async checkAgain(id, decider): Promise<CheckAgainResult> {
       const operation = await inTeam(decider.teamId, id);

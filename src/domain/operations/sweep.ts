@@ -1,7 +1,8 @@
-import type { SweepReport } from "./api.ts";
+import type { Operation, SweepReport } from "./api.ts";
 import { createLimiter } from "./concurrency.ts";
 import type { EngineEnv } from "./engine-env.ts";
 import type { PlanDriver } from "./plan-driver.ts";
+import { isScheduled, type Scheduling } from "./schedule.ts";
 
 /**
  * The periodic sweep: pending requests past their time become expired (and are announced, a
@@ -29,7 +30,12 @@ const BATCH = 500;
 const RESUME_BATCH = 100;
 const FAR_FUTURE = new Date("9999-12-31T00:00:00.000Z");
 
-export function createSweeper(env: EngineEnv, driver: PlanDriver, options: SweepOptions): Sweeper {
+export function createSweeper(
+  env: EngineEnv,
+  driver: PlanDriver,
+  scheduling: Pick<Scheduling, "postponedTo">,
+  options: SweepOptions,
+): Sweeper {
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const concurrency = options.announceConcurrency ?? DEFAULT_ANNOUNCE_CONCURRENCY;
   let timer: NodeJS.Timeout | undefined;
@@ -60,13 +66,29 @@ export function createSweeper(env: EngineEnv, driver: PlanDriver, options: Sweep
     let resumed = 0;
     for (const id of ids) {
       if (driver.driving.has(id)) continue;
-      resumed += 1;
-      env.logger.info({ approval: id }, "resuming a plan nobody was driving");
       const operation = await env.operations.get(id);
-      if (operation) await env.audit(operation, "system", "resume", operation.status);
+      // A scheduled request comes up here once its time is due; started by the drive's compare-and-set.
+      const postponed = operation && scheduling.postponedTo(operation);
+      if (operation && postponed) {
+        await postpone(operation, postponed);
+        continue;
+      }
+      resumed += 1;
+      const due = operation !== undefined && isScheduled(operation);
+      env.logger.info({ approval: id }, due ? "starting a scheduled plan" : "resuming a plan nobody was driving");
+      if (operation) await env.audit(operation, "system", due ? "start_scheduled" : "resume", operation.status);
       env.background("resume", () => driver.drive(id, { lapsedBefore }));
     }
     return resumed;
+  };
+
+  /** Its time came while no bot ran and the window has shut since: it waits for the next opening. */
+  const postpone = async (operation: Operation, to: Date): Promise<void> => {
+    const moved = await env.operations.reschedule(operation.id, to);
+    if (!moved.ok) return;
+    env.logger.info({ approval: operation.id, runAt: to.toISOString() }, "a scheduled run missed its window");
+    await env.audit(moved.operation, "system", "reschedule", "scheduled", { runAt: to.toISOString() });
+    await env.emit({ type: "request-moved", operation: moved.operation, cause: "rescheduled" });
   };
 
   const purge = async (): Promise<number> => {

@@ -1,5 +1,6 @@
 import { accountFor } from "../../domain/accounts.ts";
 import { findImage } from "../../domain/image-search.ts";
+import type { PolicyAction } from "../../domain/policy/index.ts";
 import { publishHome } from "../flows/home-tab.ts";
 import { fetchImagePage } from "../flows/image-pages.ts";
 import { startImageUpdate } from "../flows/image-update-start.ts";
@@ -11,6 +12,7 @@ import { INSTANCE_COMMANDS } from "../instance-commands.ts";
 import type { Call } from "../listener-frame.ts";
 import { type MessageReply, messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
+import { placementRefusal } from "../placement-guard.ts";
 import type { CommandArgs } from "../surfaces.ts";
 import { helpMessage, noticeMessage, usageMessage } from "../views/help.ts";
 import { imageDetailMessage } from "../views/image-detail.ts";
@@ -18,6 +20,7 @@ import { imageListMessage } from "../views/image-list.ts";
 import { instanceListMessage } from "../views/instances.ts";
 import { whoamiMessage } from "../views/keys.ts";
 import type { ListState } from "../views/list-state.ts";
+import { exportAuditToDm } from "./audit-export.ts";
 import { type ParsedCommand, parseCommand } from "./parse.ts";
 
 /** Subcommands that open a modal: their trigger id lives 3 s, so the locale lookup waits less. */
@@ -37,8 +40,23 @@ export const commandLocaleWait = (args: CommandArgs): number | undefined =>
 export async function handleCompshareCommand(call: Call<CommandArgs>): Promise<CommandOutcome> {
   const parsed = parseCommand(call.args.command.text ?? "");
   const reply = messageReply(call.services.responseUrls, call.args.command.response_url, call.turn);
+  // Channel guardrails come before any modal opens: a refused command opens nothing.
+  const action = policyActionOf(parsed);
+  const channel = { id: call.args.command.channel_id, name: call.args.command.channel_name };
+  const refusal = action && placementRefusal(call.services, call.turn, action, channel);
+  if (refusal) {
+    await reply.send(noticeMessage(call.turn.view, refusal));
+    return "user_error";
+  }
   const run = SUBCOMMANDS[parsed.kind] as Subcommand<typeof parsed>;
   return run({ ...call, reply }, parsed);
+}
+
+/** The policy action a subcommand starts, if any (its channel rules apply to it). */
+function policyActionOf(parsed: ParsedCommand): PolicyAction | undefined {
+  if (parsed.kind === "update" || parsed.kind === "reinstall") return parsed.kind;
+  if (parsed.kind === "instanceOp") return parsed.op;
+  return undefined;
 }
 
 interface CommandCall extends Call<CommandArgs> {
@@ -126,6 +144,8 @@ const SUBCOMMANDS: { [K in ParsedCommand["kind"]]: Subcommand<Extract<ParsedComm
     await reply.send(instanceListMessage(turn.view, await fetchInstancePage(account, 0)));
     return "ok";
   },
+  audit: ({ services, turn, args, reply }, parsed) =>
+    exportAuditToDm(services, turn, args.client, parsed.args, reply.send),
   instanceOp: (call, parsed) =>
     runInstanceOperation(call, INSTANCE_COMMANDS[parsed.op], parsed.instanceId, call.reply.send),
 };

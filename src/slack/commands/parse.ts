@@ -32,6 +32,7 @@ export type Subcommand =
   | "update"
   | "reinstall"
   | "instances"
+  | "audit"
   | InstanceCommandKind;
 
 export type InvalidReason =
@@ -62,6 +63,8 @@ export type ParsedCommand =
   | { kind: "reinstall"; instanceIds: string[]; imageId?: string }
   | { kind: "instances" }
   | { kind: "instanceOp"; op: InstanceCommandKind; instanceId: string }
+  /** The words after `audit`, read by the audit export itself (its own flags and messages). */
+  | { kind: "audit"; args: string[] }
   | { kind: "invalid"; reason: InvalidReason };
 
 const ALIASES: Record<string, Subcommand> = {
@@ -99,6 +102,8 @@ const ALIASES: Record<string, Subcommand> = {
   ...Object.fromEntries(
     Object.entries(INSTANCE_COMMANDS).flatMap(([kind, command]) => command.aliases.map((alias) => [alias, kind])),
   ),
+  audit: "audit",
+  审计: "audit",
 };
 
 const FLAG_MAX = 64;
@@ -159,6 +164,8 @@ export function parseCommand(text: string): ParsedCommand {
     }
     case "reinstall":
       return parseReinstall(rest);
+    case "audit":
+      return { kind: "audit", args: rest };
     default:
       return parseInstanceOp(sub, rest);
   }

@@ -1,7 +1,7 @@
 import type { webApi } from "@slack/bolt";
-import { reinstallEnabled } from "../../config.ts";
 import { accountFor } from "../../domain/accounts.ts";
 import type { Operation } from "../../domain/operations/index.ts";
+import { actionConfigured } from "../../domain/policy/index.ts";
 import type { BotServices } from "../services.ts";
 import type { Turn } from "../turn.ts";
 import { HOME_INSTANCES, type HomeInstances, type HomeRequests, homeView } from "../views/home.ts";
@@ -37,11 +37,11 @@ async function homeRequests(
   turn: Turn,
   client: webApi.WebClient,
 ): Promise<HomeRequests | undefined> {
-  if (!reinstallEnabled(services.config)) return undefined;
+  if (!actionConfigured(services.policy, "reinstall")) return undefined;
   const approvals = services.operations;
   try {
-    const check = await services.reinstall.approvers.check(turn.userId, groupMembers(client));
-    const selfAllowed = services.config.approval.allowSelfApproval;
+    const check = await services.reinstall.approversFor("reinstall").check(turn.userId, groupMembers(client));
+    const { allowSelfApproval: selfAllowed, approvalsRequired } = services.policy.actions.reinstall;
     const [mine, awaiting, recent, workspace] = await Promise.all([
       approvals.listForRequester(turn.teamId, turn.userId, {
         statuses: ["pending", "approved", "executing"],
@@ -50,7 +50,8 @@ async function homeRequests(
       check === "approver"
         ? approvals.listPending(turn.teamId, {
             limit: OPEN_LIMIT,
-            ...(selfAllowed ? {} : { excludeRequester: turn.userId }),
+            // The requester counts towards no quorum, and alone only where self-approval is allowed.
+            ...(selfAllowed && approvalsRequired === 1 ? {} : { excludeRequester: turn.userId }),
           })
         : undefined,
       approvals.listRecent(turn.teamId, { involving: turn.userId, limit: RECENT_LIMIT }),

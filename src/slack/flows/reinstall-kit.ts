@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
-import type { Config } from "../../config.ts";
 import { type ApproverDirectory, createApproverDirectory, type GroupMembersLookup } from "../../domain/approvers.ts";
+import { POLICY_ACTIONS, type Policy, type PolicyAction } from "../../domain/policy/index.ts";
 import type { Logger } from "../../log.ts";
 import { createImageCatalogue, type ImageCatalogue } from "./image-catalogue.ts";
 
@@ -9,17 +9,24 @@ import { createImageCatalogue, type ImageCatalogue } from "./image-catalogue.ts"
  * listeners: approver-group members and the image picker's lists. One kit per running bot.
  */
 export interface ReinstallKit {
-  readonly approvers: ApproverDirectory;
+  /** Who approves each action (the policy's `approvers` of that action), with group members cached. */
+  approversFor(action: PolicyAction): ApproverDirectory;
   readonly catalogue: ImageCatalogue;
 }
 
-export function createReinstallKit(options: { config: Config; clock: () => number; logger: Logger }): ReinstallKit {
+export function createReinstallKit(options: { policy: Policy; clock: () => number; logger: Logger }): ReinstallKit {
+  const directories = new Map<PolicyAction, ApproverDirectory>(
+    POLICY_ACTIONS.map((action) => [
+      action,
+      createApproverDirectory({
+        approvers: options.policy.actions[action].approvers,
+        clock: options.clock,
+        logger: options.logger,
+      }),
+    ]),
+  );
   return {
-    approvers: createApproverDirectory({
-      approvers: options.config.approval.approvers,
-      clock: options.clock,
-      logger: options.logger,
-    }),
+    approversFor: (action) => directories.get(action) as ApproverDirectory,
     catalogue: createImageCatalogue({ clock: options.clock }),
   };
 }

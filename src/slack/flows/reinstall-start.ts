@@ -1,6 +1,7 @@
 import type { webApi } from "@slack/bolt";
-import { reinstallEnabled } from "../../config.ts";
 import { accountFor } from "../../domain/accounts.ts";
+import { actionConfigured } from "../../domain/policy/index.ts";
+import { runTimeContext } from "../interactions/schedule.ts";
 import type { FlowContext } from "../listener-frame.ts";
 import { type ModalTrigger, openModal } from "../modal-trigger.ts";
 import { noticeMessage } from "../views/help.ts";
@@ -21,7 +22,7 @@ export async function startReinstallRequest(
   notify: (payload: MessagePayload) => Promise<void>,
 ): Promise<void> {
   const { services, turn } = flow;
-  if (!reinstallEnabled(services.config)) {
+  if (!actionConfigured(services.policy, "reinstall")) {
     await notify(noticeMessage(turn.view, turn.m.reinstall.notConfigured));
     return;
   }
@@ -32,7 +33,13 @@ export async function startReinstallRequest(
     : undefined;
   const meta: FormMetadata = { ...prefill, ...(known ? { imageName: known.name } : {}) };
   const snapshotName = defaultSnapshotName(prefill.instanceIds, new Date(services.clock()));
-  const opened = await openModal(client, trigger, reinstallRequestModal(turn.view, { prefill: meta, snapshotName }));
+  const when = runTimeContext(services, turn.userId, "reinstall");
+  const reasonOptional = !services.policy.actions.reinstall.reasonRequired;
+  const opened = await openModal(
+    client,
+    trigger,
+    reinstallRequestModal(turn.view, { prefill: meta, snapshotName, when, reasonOptional }),
+  );
   // Warm the type-ahead's cache while the person reads the form.
   kit.catalogue
     .load(turn.teamId, turn.userId, account.client)
@@ -49,6 +56,8 @@ export async function startReinstallRequest(
       view: reinstallRequestModal(turn.view, {
         prefill: meta,
         snapshotName,
+        when,
+        reasonOptional,
         ...(instances ? { instances: instances.infos } : {}),
         ...(image ? { image: image.info } : {}),
       }),

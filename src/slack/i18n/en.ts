@@ -1,7 +1,9 @@
 import type { ImageStatus, ImageType } from "../../compshare/schemas.ts";
 import { instancesEn, operationsEn } from "./operation-messages.ts";
+import { policyEn } from "./policy-messages.ts";
 import { reinstallEn } from "./reinstall-messages.ts";
 import type { WordedRetCodeKey } from "./retcode-words.ts";
+import { scheduleEn } from "./schedule-messages.ts";
 import { updateEn } from "./update-messages.ts";
 
 /**
@@ -33,9 +35,10 @@ export const en = {
         "/compshare reinstall [instance-id …] [image-id]",
         "ask for up to 20 instances to be reinstalled as one plan (needs approval)",
       ],
+      ["/compshare audit [--since 7d]", "approvers: get the audit log as a CSV file in a DM"],
     ] as [string, string][],
     aliases:
-      "Chinese aliases work too: 登录, 我是谁, 退出, 镜像, 自制, 共享, 详情, 编辑, 重装, 实例, 关机, 开机, 重启, 帮助.",
+      "Chinese aliases work too: 登录, 我是谁, 退出, 镜像, 自制, 共享, 详情, 编辑, 重装, 实例, 关机, 开机, 重启, 审计, 帮助.",
   },
 
   usage: {
@@ -168,6 +171,8 @@ export const en = {
   reinstall: reinstallEn,
   operations: operationsEn,
   instances: instancesEn,
+  policy: policyEn,
+  schedule: scheduleEn,
 
   home: {
     title: "CompShare",

@@ -5,7 +5,7 @@
  */
 export const reinstallEn = {
   notConfigured:
-    "Reinstall requests are not set up in this workspace yet. An admin sets `APPROVAL_CHANNEL` (the id of the channel where requests are posted) and `APPROVERS` (Slack user ids `U…` and/or user-group ids `S…`) and restarts the bot.",
+    "Reinstall requests are not configured in this workspace yet. An admin names an approvals channel and approvers: in the `POLICY_FILE` (its `reinstall` or `default` block), or with `APPROVAL_CHANNEL` (the id of the channel where requests are posted) and `APPROVERS` (Slack user ids `U…` and/or user-group ids `S…`), and restarts the bot.",
 
   /** How "already … by someone" reads for each way a request can leave pending. */
   decided: {
@@ -141,7 +141,7 @@ export const reinstallEn = {
 
 export const reinstallZhCN: typeof reinstallEn = {
   notConfigured:
-    "本工作区尚未配置重装申请。需要管理员设置 `APPROVAL_CHANNEL`（发布申请的频道 ID）和 `APPROVERS`（Slack 用户 ID `U…` 和/或用户组 ID `S…`），然后重启机器人。",
+    "本工作区尚未配置重装申请。需要管理员指定审批频道和审批人：在 `POLICY_FILE`（其 `reinstall` 或 `default` 部分）中，或通过 `APPROVAL_CHANNEL`（发布申请的频道 ID）和 `APPROVERS`（Slack 用户 ID `U…` 和/或用户组 ID `S…`），然后重启机器人。",
 
   decided: {
     approved: "批准",

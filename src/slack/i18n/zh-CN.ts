@@ -1,6 +1,8 @@
 import type { Messages } from "./en.ts";
 import { instancesZhCN, operationsZhCN } from "./operation-messages.ts";
+import { policyZhCN } from "./policy-messages.ts";
 import { reinstallZhCN } from "./reinstall-messages.ts";
+import { scheduleZhCN } from "./schedule-messages.ts";
 import { updateZhCN } from "./update-messages.ts";
 
 export const zhCN: Messages = {
@@ -24,9 +26,10 @@ export const zhCN: Messages = {
       ["/compshare instances", "列出你的实例，附开机／关机／重启／重装按钮"],
       ["/compshare stop|start|reboot <实例ID>", "关机、开机或重启你的一台实例"],
       ["/compshare reinstall [实例ID …] [镜像ID]", "申请把最多 20 台实例按一个计划重装（需审批）"],
+      ["/compshare audit [--since 7d]", "审批人：以 CSV 文件在私信中获取审计日志"],
     ],
     aliases:
-      "也可以使用中文子命令：登录、我是谁、退出、镜像、自制、共享、详情、编辑、重装、实例、关机、开机、重启、帮助。",
+      "也可以使用中文子命令：登录、我是谁、退出、镜像、自制、共享、详情、编辑、重装、实例、关机、开机、重启、审计、帮助。",
   },
 
   usage: {
@@ -152,6 +155,8 @@ export const zhCN: Messages = {
   reinstall: reinstallZhCN,
   operations: operationsZhCN,
   instances: instancesZhCN,
+  policy: policyZhCN,
+  schedule: scheduleZhCN,
 
   home: {
     title: "优云智算",

@@ -1,6 +1,7 @@
 import type { BlockAction, ButtonAction } from "@slack/bolt";
 import { hasControlCharacters } from "../../domain/free-text.ts";
 import type { Decider, DecisionResult, Operation, RefusalReason } from "../../domain/operations/index.ts";
+import { tallyApprovals } from "../../domain/operations/quorum.ts";
 import { groupMembers } from "../flows/reinstall-kit.ts";
 import type { Call } from "../listener-frame.ts";
 import { messageReply } from "../message-reply.ts";
@@ -24,12 +25,13 @@ const ID_PATTERN = /^req_[a-z2-7]{16}$/;
 
 export type Verdict = "approve" | "reject" | "cancel";
 
-async function decider(call: Call<{ client: ClickArgs["client"] }>): Promise<Decider> {
+/** Who clicks, checked against the approvers of the request's own kind (the policy's, per action). */
+async function decider(call: Call<{ client: ClickArgs["client"] }>, operation: Operation): Promise<Decider> {
   const { services, turn, args } = call;
   return {
     teamId: turn.teamId,
     userId: turn.userId,
-    check: await services.reinstall.approvers.check(turn.userId, groupMembers(args.client)),
+    check: await services.reinstall.approversFor(operation.kind).check(turn.userId, groupMembers(args.client)),
   };
 }
 
@@ -44,6 +46,17 @@ async function explain(call: Call<unknown>, result: DecisionResult, say: (text: 
         await say(turn.m.operations.card.cardNotUpdated(turn.m.operations.requestStatuses[result.operation.status]));
       }
       return "ok";
+    case "counted": {
+      const tally = tallyApprovals(result.operation);
+      await say(turn.m.policy.quorum.counted(tally.count, tally.required));
+      return "ok";
+    }
+    case "duplicate": {
+      const tally = tallyApprovals(result.operation);
+      await say(turn.m.policy.quorum.duplicate(tally.count, tally.required));
+      services.announcer.redraw(result.operation);
+      return "user_error";
+    }
     case "refused":
       await say(refusalText(turn, result.reason, result.operation));
       return "user_error";
@@ -82,6 +95,10 @@ function refusalText(turn: Turn, reason: RefusalReason, operation: Operation): s
       return turn.m.operations.card.keysChanged;
     case "keys_removed":
       return turn.m.operations.card.keysRemoved;
+    case "requester_in_quorum":
+      return turn.m.policy.quorum.requesterInQuorum(operation.approvalsRequired);
+    case "outside_windows":
+      return turn.m.schedule.runNowShut;
   }
 }
 
@@ -99,7 +116,7 @@ export function handleDecisionClick(verdict: Verdict) {
     }
     const engine = services.operations;
     if (verdict === "cancel") return explain(call, await engine.cancel(turn.teamId, id, turn.userId), say);
-    const who = await decider(call);
+    const who = await decider(call, operation);
     if (verdict === "approve") return explain(call, await engine.approve(id, who), say);
     // Reject asks for a reason first; the refusals an approver can meet are checked before the form opens.
     if (who.check !== "approver") {
@@ -140,15 +157,12 @@ export async function handleRejectSubmit(call: Call<SubmitArgs>): Promise<Comman
     await say(r.decision.notFound);
     return "user_error";
   }
-  const result = await services.operations.reject(
-    id,
-    {
-      teamId: turn.teamId,
-      userId: turn.userId,
-      check: await services.reinstall.approvers.check(turn.userId, groupMembers(client)),
-    },
-    reason || undefined,
-  );
+  const operation = await services.operations.get(turn.teamId, id);
+  if (!operation) {
+    await say(r.decision.notFound);
+    return "user_error";
+  }
+  const result = await services.operations.reject(id, await decider(call, operation), reason || undefined);
   if (result.kind === "done") await say(r.reject.done);
   return explain(call, result, say);
 }
@@ -165,7 +179,7 @@ export async function handleCheckAgain(call: ButtonClick): Promise<CommandOutcom
     await say(turn.m.reinstall.decision.notFound);
     return "user_error";
   }
-  const result = await services.operations.checkAgain(id, await decider(call));
+  const result = await services.operations.checkAgain(id, await decider(call, operation));
   if (result.kind === "refused") {
     await say(result.reason === "unverified" ? turn.m.reinstall.decision.unverified : card.notApproverToCheck);
     return "user_error";

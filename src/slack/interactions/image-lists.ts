@@ -7,6 +7,7 @@ import { startReinstallRequest } from "../flows/reinstall-start.ts";
 import type { Call } from "../listener-frame.ts";
 import { messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
+import { placementRefusal } from "../placement-guard.ts";
 import type { ClickArgs } from "../surfaces.ts";
 import { noticeMessage } from "../views/help.ts";
 import { imageDetailMessage } from "../views/image-detail.ts";
@@ -93,6 +94,15 @@ export async function handleImageMenu(
       });
     else await reply.send(payload);
   };
+  if (choice.verb === "edit" || choice.verb === "reinstall") {
+    const action = choice.verb === "edit" ? "update" : "reinstall";
+    // Checked at click time: the message may be older than the policy. No channel: Home or a modal on it.
+    const refusal = placementRefusal(services, turn, action, { id: body.channel?.id });
+    if (refusal) {
+      await show(refusal);
+      return "user_error";
+    }
+  }
   if (choice.verb === "edit") {
     await startImageUpdate(call, client, trigger, choice.imageId, notify);
     return "ok";

@@ -7,6 +7,7 @@ import { instanceCommand } from "../instance-commands.ts";
 import type { Call } from "../listener-frame.ts";
 import { messageReply } from "../message-reply.ts";
 import type { CommandOutcome } from "../metrics.ts";
+import { placementRefusal } from "../placement-guard.ts";
 import type { ClickArgs } from "../surfaces.ts";
 import { noticeMessage } from "../views/help.ts";
 import { decodeInstancePage, INSTANCE_ACTIONS, instanceListMessage } from "../views/instances.ts";
@@ -25,6 +26,12 @@ export async function handleInstanceOp(call: ButtonClick): Promise<CommandOutcom
   const instanceId = args.action.value ?? "";
   if (!command || !/^uhost-[A-Za-z0-9]{1,58}$/.test(instanceId)) {
     await reply.send(noticeMessage(turn.view, turn.m.instances.pageGone));
+    return "user_error";
+  }
+  // Checked at click time: the list may be older than the policy, or posted where the command is not allowed.
+  const refusal = placementRefusal(services, turn, command.kind, { id: args.body.channel?.id });
+  if (refusal) {
+    await reply.send(noticeMessage(turn.view, refusal));
     return "user_error";
   }
   return runInstanceOperation(call, command, instanceId, reply.send);
@@ -48,6 +55,11 @@ export async function handleInstanceReinstall(call: ButtonClick): Promise<Comman
   const instanceId = args.action.value ?? "";
   if (!/^uhost-[A-Za-z0-9]{1,58}$/.test(instanceId)) {
     await reply.send(noticeMessage(turn.view, turn.m.instances.pageGone));
+    return "user_error";
+  }
+  const refusal = placementRefusal(services, turn, "reinstall", { id: args.body.channel?.id });
+  if (refusal) {
+    await reply.send(noticeMessage(turn.view, refusal));
     return "user_error";
   }
   const trigger = { triggerId: args.body.trigger_id, push: false };

@@ -3,6 +3,8 @@ import { IMAGE_ID_PATTERN, INSTANCE_ID_PATTERN } from "../../compshare/schemas.t
 import { accountFor, type LinkedAccount, NotLinkedError } from "../../domain/accounts.ts";
 import { hasControlCharacters } from "../../domain/free-text.ts";
 import { MAX_TARGETS, type Operation } from "../../domain/operations/index.ts";
+import type { ActionPolicy } from "../../domain/policy/index.ts";
+import { instanceCountProblem, reasonProblem } from "../../domain/policy/request-rules.ts";
 import { CredentialDecryptError } from "../../store/errors.ts";
 import { postCardOnce } from "../card-delivery.ts";
 import { publishHome } from "../flows/home-tab.ts";
@@ -29,6 +31,8 @@ import {
   requestSubmittedModal,
   SNAPSHOT_NAME_PATTERN,
 } from "../views/reinstall-modal.ts";
+import { RUN_AT_BLOCK, readRunAt, runAtFieldError } from "../views/run-time.ts";
+import { runTimeContext } from "./schedule.ts";
 
 /**
  * The request form of journey 4: what the requester's keys can see of the instances and the
@@ -70,12 +74,18 @@ function readValues(values: StateValues | undefined): RequestValues {
 }
 
 /** The checks that need no network: formats, counts and lengths. */
-export function validateRequestValues(m: Messages, values: RequestValues): FieldErrors {
+export function validateRequestValues(
+  m: Messages,
+  values: RequestValues,
+  rules: Pick<ActionPolicy, "maxInstances" | "reasonRequired">,
+): FieldErrors {
   const e = m.reinstall.modal.errors;
   const errors: FieldErrors = {};
   if (values.instanceIds.length === 0) errors[REINSTALL_BLOCKS.instance] = e.instancesMissing;
-  else if (values.instanceIds.length > MAX_TARGETS) errors[REINSTALL_BLOCKS.instance] = e.tooManyInstances(MAX_TARGETS);
-  else if (values.instanceIds.some((id) => id.length > INSTANCE_ID_MAX || !INSTANCE_ID_PATTERN.test(id))) {
+  else if (instanceCountProblem(rules, values.instanceIds.length) || values.instanceIds.length > MAX_TARGETS) {
+    // The policy's max_instances, never above the engine's own limit.
+    errors[REINSTALL_BLOCKS.instance] = e.tooManyInstances(Math.min(rules.maxInstances, MAX_TARGETS));
+  } else if (values.instanceIds.some((id) => id.length > INSTANCE_ID_MAX || !INSTANCE_ID_PATTERN.test(id))) {
     errors[REINSTALL_BLOCKS.instance] = e.instanceFormat;
   }
   if (!IMAGE_ID_PATTERN.test(values.imageId) || values.imageId.length > LIMITS.optionValue)
@@ -83,7 +93,8 @@ export function validateRequestValues(m: Messages, values: RequestValues): Field
   if (values.snapshot && !SNAPSHOT_NAME_PATTERN.test(values.snapshotName)) {
     errors[REINSTALL_BLOCKS.snapshotName] = e.snapshotNameFormat;
   }
-  if (values.reason === "") errors[REINSTALL_BLOCKS.reason] = e.reasonMissing;
+  // Checked here too, not only by the modal: anyone can submit any view state.
+  if (reasonProblem(rules, values.reason)) errors[REINSTALL_BLOCKS.reason] = e.reasonMissing;
   else if (values.reason.length > REASON_MAX) errors[REINSTALL_BLOCKS.reason] = e.reasonTooLong(REASON_MAX);
   else if (hasControlCharacters(values.reason)) errors[REINSTALL_BLOCKS.reason] = m.update.problems.controlCharacters;
   return errors;
@@ -97,6 +108,7 @@ export function validateRequestValues(m: Messages, values: RequestValues): Field
  */
 export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<CommandOutcome> {
   const { args, services, turn } = call;
+  const rules = services.policy.actions.reinstall;
   const { ack, view, client } = args;
   const e = turn.m.reinstall.modal.errors;
   const values = readValues(view.state.values);
@@ -104,7 +116,18 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
     await ack({ response_action: "errors", errors: errors as Record<string, string> });
     return "user_error" as const;
   };
-  const formatErrors = validateRequestValues(turn.m, values);
+  const formatErrors = validateRequestValues(turn.m, values, rules);
+  // A time in the past or outside every change window: said at the field, before anything is looked up.
+  const picked = readRunAt(view.state.values);
+  const runAt = picked instanceof Date ? picked : undefined;
+  const timeError = runAtFieldError(
+    turn.view,
+    picked,
+    services.policy.actions.reinstall.windows,
+    new Date(services.clock()),
+    runTimeContext(services, turn.userId, "reinstall"),
+  );
+  if (timeError) formatErrors[RUN_AT_BLOCK] = timeError;
   if (Object.keys(formatErrors).length > 0) return refuse(formatErrors);
 
   let account: LinkedAccount;
@@ -157,10 +180,13 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
       startAfter: values.startAfter,
       ...(values.snapshot ? { snapshotName: values.snapshotName } : {}),
     },
+    // A reinstall always goes through its card (README: `approval: false` is not applied to reinstall).
     approval: "required",
-    ttlMs: services.config.approval.ttlMs,
+    approvalsRequired: rules.approvalsRequired,
+    ttlMs: rules.ttlMs,
+    ...(runAt ? { runAt } : {}),
   });
-  const channel = services.config.approval.channel ?? "";
+  const channel = rules.approvalChannel ?? "";
   const s = turn.m.reinstall.submitted;
   await ack({ response_action: "update", view: requestSubmittedModal(turn.view, s.posting(channel)) });
   const show = (text: string) =>
@@ -237,6 +263,8 @@ export async function handleFormRefresh({ args, services, turn }: Call<ClickArgs
       view: reinstallRequestModal(turn.view, {
         prefill: { ...prefill, ...(ids.length > 0 ? { instanceIds: ids } : {}) },
         snapshotName: values.snapshotName || defaultSnapshotName(ids, new Date(services.clock())),
+        when: runTimeContext(services, turn.userId, "reinstall"),
+        reasonOptional: !services.policy.actions.reinstall.reasonRequired,
         ...(instances ? { instances: instances.infos } : {}),
         ...(image && !image.missing ? { image: image.info } : {}),
       }),

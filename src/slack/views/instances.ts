@@ -3,7 +3,9 @@ import { instanceOutcomes, type Operation } from "../../domain/operations/index.
 import { type Messages, wordFor } from "../i18n/messages.ts";
 import { INSTANCE_COMMANDS, type InstanceCommandKind } from "../instance-commands.ts";
 import { actions, type Block, type ButtonElement, button, context, header, section } from "./blocks.ts";
+import { timeLabel } from "./operation-card.ts";
 import { problemText } from "./operation-text.ts";
+import { scheduledButtons } from "./run-time.ts";
 import { bold, code, escapeMrkdwn } from "./text.ts";
 import { type MessagePayload, message, type ViewContext } from "./view-context.ts";
 
@@ -146,6 +148,12 @@ export function instanceOperationMessage(ctx: ViewContext, operation: Operation)
   } else if (operation.status === "failed" || operation.status === "unknown") {
     const why = outcome?.problem ? problemText(m, outcome.problem) : problemText(m, { code: "internal" });
     text = operation.status === "failed" ? words.failed(instance, why) : words.unknown(instance, why);
+  } else if (operation.status === "approved" && operation.runAt) {
+    // Outside its change windows: it waits, and this message is its only card.
+    text = m.schedule.instanceScheduled(m.operations.steps[kind], instance, timeLabel(operation.runAt));
+    return message(ctx, text, [section(text), actions(scheduledButtons(ctx, operation.id))]);
+  } else if (operation.status === "cancelled") {
+    text = m.schedule.cancelledScheduled(operation.decidedBy ?? operation.requesterId, timeLabel(operation.updatedAt));
   } else {
     text = words.started(instance);
   }

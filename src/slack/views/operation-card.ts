@@ -5,9 +5,11 @@ import {
   type Step,
   type StepAction,
 } from "../../domain/operations/index.ts";
+import { tallyApprovals } from "../../domain/operations/quorum.ts";
 import { type Messages, wordFor } from "../i18n/messages.ts";
 import { actions, type Block, type ButtonElement, button, context, fields, header, section } from "./blocks.ts";
 import { problemText, STEP_ICONS, stepText, supportText } from "./operation-text.ts";
+import { scheduledButtons } from "./run-time.ts";
 import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
 import { type MessagePayload, message, type ViewContext } from "./view-context.ts";
 
@@ -33,7 +35,8 @@ export function timeLabel(at: Date): string {
   return `<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`;
 }
 
-export function statusWord(m: Messages, operation: Pick<Operation, "status">): string {
+export function statusWord(m: Messages, operation: Pick<Operation, "status" | "runAt">): string {
+  if (operation.status === "approved" && operation.runAt) return m.schedule.statusScheduled(timeLabel(operation.runAt));
   return m.operations.requestStatuses[operation.status];
 }
 
@@ -126,8 +129,14 @@ function statusBlocks(ctx: ViewContext, operation: Operation): Block[] {
   const decided = timeLabel(operation.decidedAt ?? operation.updatedAt);
   switch (operation.status) {
     case "pending":
-      return [context(c.pending(timeLabel(operation.expiresAt)))];
+      return [
+        context(c.pending(timeLabel(operation.expiresAt))),
+        ...(operation.runAt ? [context(ctx.m.schedule.requestedFor(timeLabel(operation.runAt)))] : []),
+      ];
     case "approved":
+      // Scheduled (outside its windows, or for a later time): it starts at runAt.
+      if (operation.runAt) return [section(ctx.m.schedule.scheduled(decider, decided, timeLabel(operation.runAt)))];
+      return [section(card.running(decider, decided))];
     case "executing":
       return [section(card.running(decider, decided))];
     case "succeeded":
@@ -156,10 +165,19 @@ function statusBlocks(ctx: ViewContext, operation: Operation): Block[] {
         return [section(`:heavy_multiplication_x: ${card.keysChanged}`)];
       if (operation.note === OPERATION_NOTES.keysRemoved)
         return [section(`:heavy_multiplication_x: ${card.keysRemoved}`)];
+      if (operation.note === OPERATION_NOTES.scheduledCancelled)
+        return [section(ctx.m.schedule.cancelledScheduled(decider, decided))];
       return [section(c.cancelled(decider, decided))];
     case "expired":
       return [section(c.expired(timeLabel(operation.decidedAt ?? operation.expiresAt)))];
   }
+}
+
+/** "k of N" with who approved, on requests that need more than one approval. */
+function quorumBlocks(ctx: ViewContext, operation: Operation): Block[] {
+  if (operation.approvalsRequired <= 1) return [];
+  const tally = tallyApprovals(operation);
+  return [context(ctx.m.policy.quorum.line(tally.count, tally.required, tally.counted))];
 }
 
 function decisionButtons(ctx: ViewContext, operation: Operation): ButtonElement[] {
@@ -172,12 +190,20 @@ function decisionButtons(ctx: ViewContext, operation: Operation): ButtonElement[
       actionId: OPERATION_ACTIONS.approve,
       value: operation.id,
       style: "danger",
-      confirm: {
-        title: c.confirmTitle,
-        text: ctx.m.operations.card.confirmText(operation.targets.length, imageText),
-        confirm: c.confirmYes,
-        deny: c.confirmNo,
-      },
+      confirm:
+        operation.kind === "reinstall"
+          ? {
+              title: c.confirmTitle,
+              text: ctx.m.operations.card.confirmText(operation.targets.length, imageText),
+              confirm: c.confirmYes,
+              deny: c.confirmNo,
+            }
+          : {
+              title: ctx.m.instances.ops[operation.kind].confirmTitle,
+              text: ctx.m.instances.ops[operation.kind].confirmText(code(operation.targets[0]?.instanceId ?? "")),
+              confirm: c.confirmYes,
+              deny: c.confirmNo,
+            },
     }),
     button({ text: c.reject, actionId: OPERATION_ACTIONS.reject, value: operation.id }),
     button({ text: c.cancel, actionId: OPERATION_ACTIONS.cancel, value: operation.id }),
@@ -189,21 +215,29 @@ export function operationCard(ctx: ViewContext, operation: Operation): MessagePa
   const c = ctx.m.reinstall.card;
   const card = ctx.m.operations.card;
   const image = planImage(operation);
+  const location = `*${card.location}*\n${code(operation.region)} / ${code(operation.zone)}`;
+  // Stop, start and reboot have a card only where the policy makes them need approval: no image, no disk warning.
+  const power = operation.kind === "reinstall" ? undefined : ctx.m.policy.powerApproval;
+  const kind = operation.kind === "reinstall" ? undefined : operation.kind;
   const blocks: Block[] = [
-    header(c.title),
-    section(card.asks(operation.requesterId, operation.targets.length)),
-    fields([
-      `*${card.image}*\n${imageMrkdwn(image)}`,
-      `*${card.location}*\n${code(operation.region)} / ${code(operation.zone)}`,
-    ]),
+    header(power && kind ? power.title(kind) : c.title),
+    section(
+      power && kind
+        ? power.asks(operation.requesterId, kind)
+        : card.asks(operation.requesterId, operation.targets.length),
+    ),
+    fields(power ? [location] : [`*${card.image}*\n${imageMrkdwn(image)}`, location]),
     section(`*${c.reason}*\n${escapeMrkdwn(truncate(operation.reason, 2800)) || "—"}`),
-    context(c.warning),
+    ...(power ? [] : [context(c.warning)]),
     context(`*${card.plan}*`),
     ...instanceBlocks(ctx, operation),
     ...statusBlocks(ctx, operation),
+    ...quorumBlocks(ctx, operation),
   ];
   if (operation.status === "pending") blocks.push(actions(decisionButtons(ctx, operation), OPERATION_ACTIONS_BLOCK));
-  else if (operation.steps.some((step) => step.status === "unknown")) {
+  else if (operation.status === "approved" && operation.runAt) {
+    blocks.push(actions(scheduledButtons(ctx, operation.id), OPERATION_ACTIONS_BLOCK));
+  } else if (operation.steps.some((step) => step.status === "unknown")) {
     blocks.push(
       actions(
         [
@@ -228,7 +262,10 @@ export function requesterUpdate(ctx: ViewContext, operation: Operation, link: st
   const blocks = [
     section(dm.intro(truncate(operationSummary(ctx.m, operation), 2000))),
     ...statusBlocks(ctx, operation),
+    ...quorumBlocks(ctx, operation),
   ];
   if (link) blocks.push(context(dm.openCard(link)));
-  return message(ctx, truncate(`${ctx.m.reinstall.card.title}: ${statusWord(ctx.m, operation)}`, 300), blocks);
+  const title =
+    operation.kind === "reinstall" ? ctx.m.reinstall.card.title : ctx.m.policy.powerApproval.title(operation.kind);
+  return message(ctx, truncate(`${title}: ${statusWord(ctx.m, operation)}`, 300), blocks);
 }

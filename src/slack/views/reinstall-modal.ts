@@ -6,6 +6,7 @@ import { wordFor } from "../i18n/messages.ts";
 import { type Block, context, LIMITS, type ModalView, modal, option, plain, section } from "./blocks.ts";
 import { statusLabel, typeLabel } from "./image-format.ts";
 import { operationSummary } from "./operation-card.ts";
+import { type RunTimeContext, runAtInput } from "./run-time.ts";
 import { bold, code, escapeMrkdwn, truncate } from "./text.ts";
 import { type ViewContext, withBanner } from "./view-context.ts";
 
@@ -116,6 +117,10 @@ export interface RequestForm {
   image?: ImageInfo;
   /** The custom-image name offered for the copy; editable. */
   snapshotName: string;
+  /** The requester's time zone and reinstall's change windows, for the "when to run" field. */
+  when?: RunTimeContext;
+  /** The policy's reinstall `reason_required: false`: the field is optional (Slack marks it so). */
+  reasonOptional?: boolean;
 }
 
 function instanceLine(ctx: ViewContext, info: InstanceInfo): string {
@@ -226,10 +231,12 @@ export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): Moda
         initial_value: truncate(form.snapshotName, 60),
       },
     },
+    runAtInput(ctx, form.when ?? { timeZone: undefined, windows: [] }),
     {
       type: "input",
       block_id: REINSTALL_BLOCKS.reason,
       label: plain(r.reasonLabel, LIMITS.label),
+      ...(form.reasonOptional ? { optional: true } : {}),
       element: {
         type: "plain_text_input",
         action_id: REINSTALL_ACTIONS.reason,
