@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRODUCTION_WEB_CLIENT } from "../../src/slack/app.ts";
 import { ALICE, everythingSentToSlack, type Harness, startHarness, WEI } from "./harness.ts";
@@ -48,6 +49,36 @@ describe("request verification", () => {
       timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
     });
     expect(response.status).toBe(401);
+  });
+
+  // With Bolt's own check off, any request target Bolt would route to its endpoint must meet the
+  // guard first: the same pathname under a query, a fragment, absolute form, or a lower-case method.
+  it.each([
+    ["POST", "/slack/events?x=1"],
+    ["POST", "/slack/events#x"],
+    ["POST", "http://127.0.0.1/slack/events"],
+    ["post", "/slack/events"],
+  ])("refuses an unsigned %s %s with 401 and runs nothing", async (method, target) => {
+    const before = h.slack.responses.length;
+    const { port } = new URL(h.baseUrl);
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.end(
+          `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
+            `Content-Length: ${Buffer.byteLength(form)}\r\nConnection: close\r\n\r\n${form}`,
+        );
+      });
+      let answer = "";
+      socket.on("data", (chunk) => {
+        answer += chunk.toString("latin1");
+      });
+      socket.on("end", () => resolve(answer.split(" ")[1] ?? ""));
+      socket.on("error", reject);
+    });
+    // 401 from the guard; 400 or 404 would also mean Bolt never ran it, but nothing may pass.
+    expect(["401", "400", "404"]).toContain(status);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.slack.responses.length).toBe(before);
   });
 
   // Bolt's own check is off; the receiver guard is the only one, and Slack signs its probe too.
