@@ -103,7 +103,7 @@ describe("a reinstall that needs no approval", () => {
       cardsBefore,
     );
     await h.slack.waitFor(
-      () => JSON.stringify(h.slack.messages.get(card.key)).includes("Every step is done"),
+      () => JSON.stringify(h.slack.messages.get(card.key)).includes("(no approval needed). Every step is done"),
       5_000,
       "the DM card at the plan's end",
     );
@@ -127,6 +127,8 @@ describe("a reinstall that needs no approval", () => {
     const shown = JSON.stringify(h.slack.messages.get(card.key));
     expect(shown).toContain(`<!date^${OPENS / 1000}^`);
     expect(shown).toContain(SCHEDULE_ACTIONS.cancel);
+    expect(shown).toContain(`Asked for by <@${ALICE.userId}>`);
+    expect(shown).not.toContain("Approved by");
     await h.bot.services.operations.sweep();
     await h.bot.services.operations.idle();
     expect(reinstallsOf(instance.UHostId)).toEqual([]);
