@@ -169,6 +169,8 @@ export const OPERATION_NOTES = {
   keysRemoved: "bot:keys_removed",
   /** Approved and scheduled, then cancelled before its time (decidedBy is who cancelled). */
   scheduledCancelled: "bot:scheduled_cancelled",
+  /** The policy asks no approval for its kind: its requester started it (decidedBy), nobody approved it. */
+  noApproval: "bot:no_approval",
 } as const;
 
 /** Options of a plan; which apply depends on the kind. */

@@ -16,8 +16,11 @@ export interface Decisions {
   reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult>;
   cancel(teamId: string, id: string, userId: string): Promise<DecisionResult>;
   withdraw(teamId: string, id: string, byUserId: string): Promise<DecisionResult>;
-  /** pending → approved by `deciderId` and the plan started; for requests that need no approver too. */
-  approveNow(operation: Operation, deciderId: string): Promise<DecisionResult>;
+  /**
+   * pending → approved by `deciderId` and the plan started; for requests that need no approver too
+   * (then `note` is OPERATION_NOTES.noApproval, so the card says nobody approved it).
+   */
+  approveNow(operation: Operation, deciderId: string, note?: string): Promise<DecisionResult>;
   /** Logs and audits a refused move. */
   refuse(operation: Operation, actorId: string, verb: string, reason: string): Promise<void>;
 }
@@ -80,12 +83,13 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
     return { kind: "refused", reason, operation: moved.operation };
   };
 
-  const approveNow = async (operation: Operation, deciderId: string): Promise<DecisionResult> => {
+  const approveNow = async (operation: Operation, deciderId: string, note?: string): Promise<DecisionResult> => {
     // Outside its change windows, or for a later time asked for: approved now, started by the sweep then.
     const runAt = options.runAtOnApproval(operation);
     const moved = await ops.transition(operation.id, "pending", "approved", {
       decidedBy: deciderId,
       runAt: runAt ?? null,
+      ...(note ? { note } : {}),
     });
     if (!moved.ok) return { kind: "late", operation: moved.current };
     await env.audit(

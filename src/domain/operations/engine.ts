@@ -11,6 +11,7 @@ import type {
   OperationsEngine,
   StepKind,
 } from "./api.ts";
+import { OPERATION_NOTES } from "./api.ts";
 import { createDecisions } from "./decisions.ts";
 import { auditWriter, DEFAULT_DEADLINES, type EngineEnv } from "./engine-env.ts";
 import { planSteps } from "./plan.ts";
@@ -151,7 +152,7 @@ export function createOperationsEngine(options: EngineOptions): OperationsEngine
       });
       await emit({ type: "request-moved", operation, cause: "requested" });
       if (input.approval === "none") {
-        const approved = await decisions.approveNow(operation, input.requesterId);
+        const approved = await decisions.approveNow(operation, input.requesterId, OPERATION_NOTES.noApproval);
         if (approved.kind === "done") return approved.operation;
       }
       return operation;

@@ -35,10 +35,11 @@ export async function startReinstallRequest(
   const snapshotName = defaultSnapshotName(prefill.instanceIds, new Date(services.clock()));
   const when = runTimeContext(services, turn.userId, "reinstall");
   const reasonOptional = !services.policy.actions.reinstall.reasonRequired;
+  const noApproval = !services.policy.actions.reinstall.needsApproval;
   const opened = await openModal(
     client,
     trigger,
-    reinstallRequestModal(turn.view, { prefill: meta, snapshotName, when, reasonOptional }),
+    reinstallRequestModal(turn.view, { prefill: meta, snapshotName, when, reasonOptional, noApproval }),
   );
   // Warm the type-ahead's cache while the person reads the form.
   kit.catalogue
@@ -58,6 +59,7 @@ export async function startReinstallRequest(
         snapshotName,
         when,
         reasonOptional,
+        noApproval,
         ...(instances ? { instances: instances.infos } : {}),
         ...(image ? { image: image.info } : {}),
       }),

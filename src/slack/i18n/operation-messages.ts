@@ -44,6 +44,14 @@ interface CardWords {
   succeeded: (decider: string, when: string) => string;
   failed: (decider: string, when: string) => string;
   unknown: (decider: string, when: string) => string;
+  /** The same lines for a request whose kind needs no approval: its requester started it. */
+  selfRun: {
+    running: (requester: string, when: string) => string;
+    succeeded: (requester: string, when: string) => string;
+    failed: (requester: string, when: string) => string;
+    unknown: (requester: string, when: string) => string;
+    scheduled: (requester: string, when: string, runAt: string) => string;
+  };
   checkAgain: string;
   checkAgainNothing: string;
   checkAgainDone: string;
@@ -146,6 +154,18 @@ export const operationsEn: OperationWords = {
     failed: (decider, when) => `:x: Approved by <@${decider}> ${when}, but the plan stopped at a failed step.`,
     unknown: (decider, when) =>
       `:grey_question: Approved by <@${decider}> ${when}, but a step's outcome is unknown. Nothing was sent twice; an approver can check again once the console shows where it stands.`,
+    selfRun: {
+      running: (requester, when) =>
+        `:hourglass_flowing_sand: Started by <@${requester}> ${when} (no approval needed). Working through the plan…`,
+      succeeded: (requester, when) =>
+        `:white_check_mark: Started by <@${requester}> ${when} (no approval needed). Every step is done.`,
+      failed: (requester, when) =>
+        `:x: Started by <@${requester}> ${when} (no approval needed), but the plan stopped at a failed step.`,
+      unknown: (requester, when) =>
+        `:grey_question: Started by <@${requester}> ${when} (no approval needed), but a step's outcome is unknown. Nothing was sent twice; check again once the console shows where it stands.`,
+      scheduled: (requester, when, runAt) =>
+        `:calendar: Asked for by <@${requester}> ${when} (no approval needed). Scheduled to run ${runAt}.`,
+    },
     checkAgain: "Check again",
     checkAgainNothing: "Nothing on this request is unknown any more.",
     checkAgainDone: "Checked again; the card shows what was found.",
@@ -225,6 +245,17 @@ export const operationsZhCN: OperationWords = {
     failed: (decider, when) => `:x: <@${decider}> 于 ${when} 批准，但计划在一个失败的步骤处停止。`,
     unknown: (decider, when) =>
       `:grey_question: <@${decider}> 于 ${when} 批准，但有一个步骤结果未知。没有重复发送任何请求；确认控制台状态后，审批人可以重新检查。`,
+    selfRun: {
+      running: (requester, when) =>
+        `:hourglass_flowing_sand: <@${requester}> 于 ${when} 发起（无需审批），正在按计划执行……`,
+      succeeded: (requester, when) =>
+        `:white_check_mark: <@${requester}> 于 ${when} 发起（无需审批），所有步骤已完成。`,
+      failed: (requester, when) => `:x: <@${requester}> 于 ${when} 发起（无需审批），但计划在一个失败的步骤处停止。`,
+      unknown: (requester, when) =>
+        `:grey_question: <@${requester}> 于 ${when} 发起（无需审批），但有一个步骤结果未知。没有重复发送任何请求；确认控制台状态后可以重新检查。`,
+      scheduled: (requester, when, runAt) =>
+        `:calendar: <@${requester}> 于 ${when} 发起（无需审批），计划于 ${runAt} 执行。`,
+    },
     checkAgain: "重新检查",
     checkAgainNothing: "此申请已没有结果未知的步骤。",
     checkAgainDone: "已重新检查，卡片显示了检查结果。",

@@ -21,6 +21,8 @@ export const reinstallEn = {
     close: "Cancel",
     intro:
       "An approver decides in the approvals channel; once approved, the bot reinstalls the instance with *your* CompShare keys.",
+    introNoApproval:
+      "Reinstalls need no approval here: on submit the bot reinstalls the instance with *your* CompShare keys (inside the change windows, if any).",
     warning: ":warning: Reinstalling wipes the instance's system disk. Data disks are kept.",
     instanceLabel: "Instance IDs",
     instancePlaceholder: "uhost-… uhost-…",
@@ -67,6 +69,15 @@ export const reinstallEn = {
       `:white_check_mark: Your request is waiting for an approver in <#${channel}>${link ? `: <${link}|open it>` : ""}. You will get a message here when it is decided.`,
     postFailed: (channel: string) =>
       `:x: Your request could not be posted in <#${channel}>, so nobody could approve it; it has been withdrawn. Ask an admin to invite the bot to that channel, then try again.`,
+    startingNow: ":hourglass_flowing_sand: Reinstalls need no approval here: starting your reinstall…",
+    runningNoApproval: (link: string | undefined) =>
+      `:arrows_counterclockwise: Your reinstall is running. Follow it in your messages with the bot${link ? `: <${link}|open it>` : ""}.`,
+    scheduledNoApproval: (link: string | undefined) =>
+      `:calendar: Your reinstall waits for its change window; its card in your messages with the bot says when it runs${link ? `: <${link}|open it>` : ""}.`,
+    runningNoCard:
+      ":arrows_counterclockwise: Your reinstall is running, but its progress could not be posted in your messages with the bot; the Home tab shows how it ends.",
+    notStarted:
+      ":x: Your CompShare keys changed or were removed since this form was opened, so nothing was started. Run /compshare login if needed, then ask again.",
   },
 
   card: {
@@ -155,6 +166,8 @@ export const reinstallZhCN: typeof reinstallEn = {
     submit: "提交申请",
     close: "取消",
     intro: "审批人会在审批频道中处理申请；批准后，机器人使用 *你的* 优云智算密钥重装实例。",
+    introNoApproval:
+      "此处重装无需审批：提交后机器人立即使用 *你的* 优云智算密钥重装实例（如有变更窗口，则在窗口内执行）。",
     warning: ":warning: 重装会清空实例的系统盘，数据盘不受影响。",
     instanceLabel: "实例 ID",
     instancePlaceholder: "uhost-… uhost-…",
@@ -201,6 +214,15 @@ export const reinstallZhCN: typeof reinstallEn = {
       `:white_check_mark: 你的申请已在 <#${channel}> 等待审批${link ? `：<${link}|查看>` : ""}。有结果时会在这里通知你。`,
     postFailed: (channel: string) =>
       `:x: 无法在 <#${channel}> 发布你的申请，没有人能审批它，申请已撤回。请管理员把机器人邀请进该频道后再试。`,
+    startingNow: ":hourglass_flowing_sand: 此处重装无需审批：正在开始重装…",
+    runningNoApproval: (link: string | undefined) =>
+      `:arrows_counterclockwise: 你的重装正在执行，可在与机器人的私信中查看进度${link ? `：<${link}|查看>` : ""}。`,
+    scheduledNoApproval: (link: string | undefined) =>
+      `:calendar: 你的重装在等待变更窗口；与机器人的私信中的卡片会显示执行时间${link ? `：<${link}|查看>` : ""}。`,
+    runningNoCard:
+      ":arrows_counterclockwise: 你的重装正在执行，但无法在与机器人的私信中发布进度；结果请看主页（Home）。",
+    notStarted:
+      ":x: 打开此表单后你的优云智算密钥已更换或被删除，因此没有开始任何操作。如有需要请运行 /compshare login，然后重新申请。",
   },
 
   card: {

@@ -180,21 +180,65 @@ export async function handleRequestSubmit(call: Call<SubmitArgs>): Promise<Comma
       startAfter: values.startAfter,
       ...(values.snapshot ? { snapshotName: values.snapshotName } : {}),
     },
-    // A reinstall always goes through its card (README: `approval: false` is not applied to reinstall).
-    approval: "required",
+    approval: rules.needsApproval ? "required" : "none",
     approvalsRequired: rules.approvalsRequired,
     ttlMs: rules.ttlMs,
     ...(runAt ? { runAt } : {}),
   });
   const channel = rules.approvalChannel ?? "";
   const s = turn.m.reinstall.submitted;
-  await ack({ response_action: "update", view: requestSubmittedModal(turn.view, s.posting(channel)) });
+  const approved = operation.status !== "pending";
+  await ack({
+    response_action: "update",
+    view: requestSubmittedModal(turn.view, approved ? s.startingNow : s.posting(channel)),
+  });
   const show = (text: string) =>
     client.views
       .update({ view_id: view.id, view: requestSubmittedModal(turn.view, text) })
       .catch((error: unknown) => turn.log.info({ err: error }, "request modal already closed"));
   call.tellErrorsIn((reply) => show(reply.footnote ? `${reply.text}\n${reply.footnote}` : reply.text));
-  return postCard(call, operation, channel, show);
+  return approved ? followInDm(call, operation, show) : postCard(call, operation, channel, show);
+}
+
+/**
+ * `approval: false`: the engine approved the request for its requester and runs it (or scheduled
+ * it for its window). Its card goes to the requester's DM with the bot, where the announcer edits
+ * it to the end like any card; it carries the scheduled buttons while it waits.
+ */
+async function followInDm(
+  call: Call<SubmitArgs>,
+  operation: Operation,
+  show: (text: string) => Promise<unknown>,
+): Promise<CommandOutcome> {
+  const { services, turn } = call;
+  const s = turn.m.reinstall.submitted;
+  if (operation.status === "cancelled") {
+    // The keys changed or went between the check and the start: nothing ran.
+    await show(s.notStarted);
+    return "user_error";
+  }
+  const posted = await postCardOnce(services.cardClient, {
+    channel: turn.userId,
+    requestId: operation.id,
+    payload: operationCard(channelViewContext(services.config), operation),
+    postedAfter: operation.createdAt,
+  });
+  if (posted.kind !== "posted") {
+    // The plan runs on (it needs nobody's decision); only its progress has nowhere to show but Home.
+    turn.log.warn({ operation: operation.id, posted: posted.kind }, "card of an unapproved reinstall not posted");
+    await show(s.runningNoCard);
+    return "ok";
+  }
+  await services.operations.setMessage(operation.id, posted.channel, posted.ts);
+  // Whatever the plan did before the card had a place (it may even be over) is drawn now.
+  const now = await services.operations.get(turn.teamId, operation.id);
+  if (now) services.announcer.redraw({ ...now, channelId: posted.channel, messageTs: posted.ts });
+  const link = await services.announcer.permalink({ ...operation, channelId: posted.channel, messageTs: posted.ts });
+  await show(operation.runAt ? s.scheduledNoApproval(link) : s.runningNoApproval(link));
+  await publishHome(services, turn, call.args.client).catch((error: unknown) =>
+    turn.log.info({ err: error }, "Home tab refresh failed"),
+  );
+  return "ok";
 }
 
 async function postCard(
@@ -265,6 +309,7 @@ export async function handleFormRefresh({ args, services, turn }: Call<ClickArgs
         snapshotName: values.snapshotName || defaultSnapshotName(ids, new Date(services.clock())),
         when: runTimeContext(services, turn.userId, "reinstall"),
         reasonOptional: !services.policy.actions.reinstall.reasonRequired,
+        noApproval: !services.policy.actions.reinstall.needsApproval,
         ...(instances ? { instances: instances.infos } : {}),
         ...(image && !image.missing ? { image: image.info } : {}),
       }),

@@ -124,9 +124,11 @@ function stateIn(m: Messages, state: string): string {
 /** Where the request stands: one line that both the card and the requester's DM show. */
 function statusBlocks(ctx: ViewContext, operation: Operation): Block[] {
   const c = ctx.m.reinstall.card;
-  const card = ctx.m.operations.card;
+  const selfRun = operation.note === OPERATION_NOTES.noApproval;
+  const card = selfRun ? { ...ctx.m.operations.card, ...ctx.m.operations.card.selfRun } : ctx.m.operations.card;
   const decider = operation.decidedBy ?? operation.requesterId;
   const decided = timeLabel(operation.decidedAt ?? operation.updatedAt);
+  const scheduled = selfRun ? card.selfRun.scheduled : ctx.m.schedule.scheduled;
   switch (operation.status) {
     case "pending":
       return [
@@ -135,7 +137,7 @@ function statusBlocks(ctx: ViewContext, operation: Operation): Block[] {
       ];
     case "approved":
       // Scheduled (outside its windows, or for a later time): it starts at runAt.
-      if (operation.runAt) return [section(ctx.m.schedule.scheduled(decider, decided, timeLabel(operation.runAt)))];
+      if (operation.runAt) return [section(scheduled(decider, decided, timeLabel(operation.runAt)))];
       return [section(card.running(decider, decided))];
     case "executing":
       return [section(card.running(decider, decided))];

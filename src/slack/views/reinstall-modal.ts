@@ -121,6 +121,8 @@ export interface RequestForm {
   when?: RunTimeContext;
   /** The policy's reinstall `reason_required: false`: the field is optional (Slack marks it so). */
   reasonOptional?: boolean;
+  /** The policy's reinstall `approval: false`: the intro says it runs on submit, not after a decision. */
+  noApproval?: boolean;
 }
 
 function instanceLine(ctx: ViewContext, info: InstanceInfo): string {
@@ -164,7 +166,7 @@ export function reinstallRequestModal(ctx: ViewContext, form: RequestForm): Moda
       (choice.value === PLAN_OPTIONS.startAfter && defaults.startAfter),
   );
   const blocks: Block[] = [
-    section(r.intro),
+    section(form.noApproval ? r.introNoApproval : r.intro),
     {
       type: "input",
       block_id: REINSTALL_BLOCKS.instance,
