@@ -313,6 +313,26 @@ describe("actionConfigured", () => {
     CREDENTIALS_KEY: randomBytes(32).toString("base64"),
   };
 
+  it("refuses approval for update, which this release cannot gate, naming the line", () => {
+    expect(
+      problemsOf(`update:
+  approvers: [U0BOB0001]
+  approval_channel: C0APPROVE
+  approval: true
+`),
+    ).toContainEqual({ line: 4, message: expect.stringContaining("update: approval is not supported yet") });
+    // Inherited from default, it is refused too, until update says approval: false.
+    const inherited = `default:
+  approval: true
+  approvers: [U0BOB0001]
+  approval_channel: C0APPROVE
+`;
+    expect(problemsOf(inherited).map((p) => p.message)).toContainEqual(
+      expect.stringContaining("update: approval is not supported yet"),
+    );
+    expect(policyOf(`${inherited}update:\n  approval: false\n`).actions.update.needsApproval).toBe(false);
+  });
+
   it("needs an approvals channel and approvers only where approval is needed", () => {
     expect(actionConfigured(policyFromEnvironment(loadConfig(env).approval), "reinstall")).toBe(false);
     expect(actionConfigured(policyFromEnvironment(loadConfig(env).approval), "stop")).toBe(true);

@@ -164,6 +164,14 @@ function resolveActions(
           ]
         : approvalProblems(resolved, lineFor)),
     );
+    // Image edits cannot wait for approval yet; accepting the setting would promise a gate that is not there.
+    if (action === "update" && resolved.needsApproval) {
+      problems.push({
+        line: lineFor("approval"),
+        message:
+          "update: approval is not supported yet (image edits run at once in this release); set approval: false for update (under default, add an update block saying so)",
+      });
+    }
     actions[action] = resolved;
   }
   return actions;
