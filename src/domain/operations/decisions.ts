@@ -137,21 +137,30 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
     return { kind: "done", operation: moved.operation };
   };
 
+  /** Whether this person may decide at all (approver, not their own request); a refusal is audited. */
+  const refusedBy = async (
+    operation: Operation,
+    decider: Decider,
+    verdict: "approve" | "reject",
+  ): Promise<DecisionResult | undefined> => {
+    const refusal = decisionRefusal({
+      check: decider.check,
+      deciderId: decider.userId,
+      requesterId: operation.requesterId,
+      verdict,
+      allowSelfApproval: options.allowSelfApproval(operation.kind),
+    });
+    if (!refusal) return undefined;
+    await refuse(operation, decider.userId, verdict, refusal);
+    return { kind: "refused", reason: refusal, operation };
+  };
+
   return {
     async approve(id: string, decider: Decider): Promise<DecisionResult> {
       const operation = await inTeam(decider.teamId, id);
       if (!operation) return { kind: "late", operation: undefined };
-      const refusal = decisionRefusal({
-        check: decider.check,
-        deciderId: decider.userId,
-        requesterId: operation.requesterId,
-        verdict: "approve",
-        allowSelfApproval: options.allowSelfApproval(operation.kind),
-      });
-      if (refusal) {
-        await refuse(operation, decider.userId, "approve", refusal);
-        return { kind: "refused", reason: refusal, operation };
-      }
+      const refused = await refusedBy(operation, decider, "approve");
+      if (refused) return refused;
       // A quorum is of people other than the requester (README, "Approvals"); alone (N = 1) they may approve.
       if (decider.userId === operation.requesterId && operation.approvalsRequired > 1) {
         await refuse(operation, decider.userId, "approve", "requester_in_quorum");
@@ -168,17 +177,8 @@ export function createDecisions(env: EngineEnv, driver: PlanDriver, options: Dec
     async reject(id: string, decider: Decider, reason?: string): Promise<DecisionResult> {
       const operation = await inTeam(decider.teamId, id);
       if (!operation) return { kind: "late", operation: undefined };
-      const refusal = decisionRefusal({
-        check: decider.check,
-        deciderId: decider.userId,
-        requesterId: operation.requesterId,
-        verdict: "reject",
-        allowSelfApproval: options.allowSelfApproval(operation.kind),
-      });
-      if (refusal) {
-        await refuse(operation, decider.userId, "reject", refusal);
-        return { kind: "refused", reason: refusal, operation };
-      }
+      const refused = await refusedBy(operation, decider, "reject");
+      if (refused) return refused;
       const stop = await blocked(operation);
       if (stop) return stop;
       return closeUnrun(operation, "rejected", decider.userId, "reject", reason?.trim() || undefined);

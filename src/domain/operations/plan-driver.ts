@@ -141,11 +141,7 @@ export function createPlanDriver(env: EngineEnv): PlanDriver {
       operation,
       step,
       client,
-      location: {
-        Region: operation.region,
-        Zone: operation.zone,
-        ...(operation.projectId ? { ProjectId: operation.projectId } : {}),
-      },
+      location: locationOf(operation),
       now: env.clock,
       sleep: env.sleep,
       deadlineAt: env.clock() + env.deadlines[step.action.kind],
@@ -239,11 +235,7 @@ export function createPlanDriver(env: EngineEnv): PlanDriver {
     operation,
     step,
     client,
-    location: {
-      Region: operation.region,
-      Zone: operation.zone,
-      ...(operation.projectId ? { ProjectId: operation.projectId } : {}),
-    },
+    location: locationOf(operation),
     now: env.clock,
     sleep: env.sleep,
     deadlineAt: env.clock(),
@@ -287,5 +279,14 @@ function stepDetail(step: Step): Record<string, string | number | boolean | null
     retCode: problem?.code === "refused" ? problem.retCode : null,
     apiRequestId: step.result?.apiRequestId ?? null,
     reconciled: step.result?.reconciled ?? false,
+  };
+}
+
+/** Where a request's calls go: its region and zone, and its project when it has one. */
+function locationOf(operation: Operation): StepContext["location"] {
+  return {
+    Region: operation.region,
+    Zone: operation.zone,
+    ...(operation.projectId ? { ProjectId: operation.projectId } : {}),
   };
 }
