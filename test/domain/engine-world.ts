@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setImmediate as yieldToIo } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { type CompShareApi, type CompShareClient, createCompShareApi } from "../../src/compshare/client.ts";
 import { accountFor, keyFingerprint } from "../../src/domain/accounts.ts";
 import {
@@ -16,6 +17,7 @@ import type { InstanceFields, InstanceRecord } from "../../src/simulator/state.t
 import { openStore } from "../../src/store/open-store.ts";
 import type { Store } from "../../src/store/types.ts";
 import { memoryLogger } from "../helpers/memory-log.ts";
+import type { StoreTarget } from "../store/harness.ts";
 
 /**
  * The operations engine over real things: the simulator over real HTTP, a real store (a SQLite
@@ -81,10 +83,34 @@ const READS = new Set([
   "GetCompShareImageCreateProgress",
 ]);
 
-export async function createWorld(
-  url: string,
-  options: { beforeStoreOpens?: (sim: Simulator, clock: FakeClock) => Promise<void> } = {},
-): Promise<World> {
+export interface WorldOptions {
+  beforeStoreOpens?: (sim: Simulator, clock: FakeClock) => Promise<void>;
+}
+
+/** For a suite over one store driver: the driver's target, and a fresh world per test, closed after it. */
+export function worldsOn(make: () => StoreTarget) {
+  let target: StoreTarget;
+  let world: World | undefined;
+  beforeAll(() => {
+    target = make();
+  });
+  afterAll(async () => {
+    await target.cleanup();
+  });
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+  return {
+    newUrl: () => target.newUrl(),
+    async fresh(options?: WorldOptions, url?: string): Promise<World> {
+      world = await createWorld(url ?? (await target.newUrl()), options);
+      return world;
+    },
+  };
+}
+
+export async function createWorld(url: string, options: WorldOptions = {}): Promise<World> {
   const clock = new FakeClock();
   const sim = await startSimulator({ port: 0, clock: clock.now, opSeconds: 30, demoData: false });
   await options.beforeStoreOpens?.(sim, clock);

@@ -1,41 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CompShareClient } from "../../src/compshare/client.ts";
 import { CompShareOutcomeUnknownError, CompShareTimeoutError } from "../../src/compshare/errors.ts";
 import { instanceOutcomes } from "../../src/domain/operations/index.ts";
-import { type StoreTarget, storeTargets } from "../store/harness.ts";
-import {
-  APPROVER,
-  approveAndSettle,
-  approver,
-  createWorld,
-  REQUESTER,
-  stepStatuses,
-  TEAM,
-  type World,
-} from "./engine-world.ts";
+import { storeTargets } from "../store/harness.ts";
+import { APPROVER, approveAndSettle, approver, REQUESTER, stepStatuses, TEAM, worldsOn } from "./engine-world.ts";
 
 /** The engine against the simulator over real HTTP, on both stores, with one injected clock. */
 
 const targets = await storeTargets("test/domain/operations-engine.test.ts");
 
 describe.each(targets)("operations engine on $name", ({ make }) => {
-  let target: StoreTarget;
-  let world: World;
-
-  beforeAll(() => {
-    target = make();
-  });
-  afterAll(async () => {
-    await target.cleanup();
-  });
-  afterEach(async () => {
-    await world?.close();
-  });
-
-  async function fresh() {
-    world = await createWorld(await target.newUrl());
-    return world;
-  }
+  const { fresh } = worldsOn(make);
 
   it("reinstalls a Running instance: stop, wait for Stopped, reinstall, wait for it to land, start, wait for Running — each write once", async () => {
     const w = await fresh();

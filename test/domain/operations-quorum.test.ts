@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tallyApprovals } from "../../src/domain/operations/quorum.ts";
-import { type StoreTarget, storeTargets } from "../store/harness.ts";
-import { approver, createWorld, REQUESTER, TEAM, type World } from "./engine-world.ts";
+import { storeTargets } from "../store/harness.ts";
+import { approver, REQUESTER, TEAM, worldsOn } from "./engine-world.ts";
 
 /** Quorum (issue 11 item 2): k of N distinct approvers, store-enforced, on both stores and across replicas. */
 
@@ -24,23 +24,7 @@ describe("tallyApprovals", () => {
 });
 
 describe.each(targets)("quorum on $name", ({ make }) => {
-  let target: StoreTarget;
-  let world: World;
-
-  beforeAll(() => {
-    target = make();
-  });
-  afterAll(async () => {
-    await target.cleanup();
-  });
-  afterEach(async () => {
-    await world?.close();
-  });
-
-  async function fresh() {
-    world = await createWorld(await target.newUrl());
-    return world;
-  }
+  const { fresh } = worldsOn(make);
 
   it("starts nothing at 1 of 2, counts a second click by the same approver once, and runs at the second approver", async () => {
     const w = await fresh();

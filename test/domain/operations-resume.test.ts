@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CompShareClient } from "../../src/compshare/client.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { MIGRATIONS } from "../../src/store/migrations.ts";
 import type { Store } from "../../src/store/types.ts";
 import { memoryLogger } from "../helpers/memory-log.ts";
-import { openRawDriver, type StoreTarget, storeTargets } from "../store/harness.ts";
-import { approver, createWorld, type EngineHandle, REQUESTER, stepStatuses, TEAM, type World } from "./engine-world.ts";
+import { openRawDriver, storeTargets } from "../store/harness.ts";
+import { approver, type EngineHandle, REQUESTER, stepStatuses, TEAM, type World, worldsOn } from "./engine-world.ts";
 
 /**
  * The bot dies (its store connection cut mid-flight, nothing it does afterwards reaches the
@@ -20,23 +20,7 @@ const PLAN = ["stop", "wait-for-state", "reinstall", "wait-for-state", "start", 
 const CLAIM_MS = 60_000;
 
 describe.each(targets)("resuming plans on $name", ({ make }) => {
-  let target: StoreTarget;
-  let world: World;
-
-  beforeAll(() => {
-    target = make();
-  });
-  afterAll(async () => {
-    await target.cleanup();
-  });
-  afterEach(async () => {
-    await world?.close();
-  });
-
-  async function fresh(): Promise<World> {
-    world = await createWorld(await target.newUrl());
-    return world;
-  }
+  const { fresh, newUrl } = worldsOn(make);
 
   /** Engine A on its own store, which `kill()` closes: the process is gone. */
   async function doomed(w: World, wrapClient?: (client: CompShareClient, kill: () => void) => CompShareClient) {
@@ -152,36 +136,38 @@ describe.each(targets)("resuming plans on $name", ({ make }) => {
 
   it("carries on requests written by version 1: an executing one is reconciled, a pending one can be approved", async () => {
     const ids = { inFlight: "", waiting: "", image: "" };
-    const url = await target.newUrl();
-    world = await createWorld(url, {
-      async beforeStoreOpens(sim, clock) {
-        // The image that version 1's reinstall was putting on the first instance has landed.
-        ids.image = sim.state.addCustomImage(sim.demoAccount.accountId, { Name: "v1-target" }).CompShareImageId;
-        ids.inFlight = sim.state.addInstance(sim.demoAccount.accountId, { CompShareImageId: ids.image }).UHostId;
-        ids.waiting = sim.state.addInstance(sim.demoAccount.accountId, {}).UHostId;
-        const driver = openRawDriver(url);
-        await migrate(driver, {
-          now: clock.date,
-          logger: memoryLogger("silent").logger,
-          migrations: MIGRATIONS.slice(0, 1),
-        });
-        const at = clock.date().toISOString();
-        const later = new Date(clock.now() + 3_600_000).toISOString();
-        for (const [id, instance, status] of [
-          ["req_vvvvvvvvvvvvvvv1", ids.inFlight, "executing"],
-          ["req_vvvvvvvvvvvvvvv2", ids.waiting, "pending"],
-        ] as const) {
-          await driver.query(
-            `INSERT INTO approval_requests (id, team_id, requester_id, instance_id, image_id, region, zone, reason, status,
+    const url = await newUrl();
+    const w = await fresh(
+      {
+        async beforeStoreOpens(sim, clock) {
+          // The image that version 1's reinstall was putting on the first instance has landed.
+          ids.image = sim.state.addCustomImage(sim.demoAccount.accountId, { Name: "v1-target" }).CompShareImageId;
+          ids.inFlight = sim.state.addInstance(sim.demoAccount.accountId, { CompShareImageId: ids.image }).UHostId;
+          ids.waiting = sim.state.addInstance(sim.demoAccount.accountId, {}).UHostId;
+          const driver = openRawDriver(url);
+          await migrate(driver, {
+            now: clock.date,
+            logger: memoryLogger("silent").logger,
+            migrations: MIGRATIONS.slice(0, 1),
+          });
+          const at = clock.date().toISOString();
+          const later = new Date(clock.now() + 3_600_000).toISOString();
+          for (const [id, instance, status] of [
+            ["req_vvvvvvvvvvvvvvv1", ids.inFlight, "executing"],
+            ["req_vvvvvvvvvvvvvvv2", ids.waiting, "pending"],
+          ] as const) {
+            await driver.query(
+              `INSERT INTO approval_requests (id, team_id, requester_id, instance_id, image_id, region, zone, reason, status,
                decided_by, created_at, updated_at, expires_at)
              VALUES (?, ?, ?, ?, ?, 'cn-wlcb', 'cn-wlcb-01', 'from v1', ?, ?, ?, ?, ?)`,
-            [id, TEAM, REQUESTER, instance, ids.image, status, status === "pending" ? null : "U_BOSS", at, at, later],
-          );
-        }
-        await driver.close();
+              [id, TEAM, REQUESTER, instance, ids.image, status, status === "pending" ? null : "U_BOSS", at, at, later],
+            );
+          }
+          await driver.close();
+        },
       },
-    });
-    const w = world;
+      url,
+    );
     const handle = await w.engine();
     expect((await handle.engine.sweep()).resumed).toBe(1);
     await handle.engine.idle();

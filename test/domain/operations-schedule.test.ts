@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OperationKind } from "../../src/domain/operations/index.ts";
 import type { ChangeWindow } from "../../src/domain/policy/index.ts";
 import { parseWindow } from "../../src/domain/policy/windows.ts";
-import { type StoreTarget, storeTargets } from "../store/harness.ts";
-import { APPROVER, approver, createWorld, REQUESTER, TEAM, type World } from "./engine-world.ts";
+import { storeTargets } from "../store/harness.ts";
+import { APPROVER, approver, REQUESTER, TEAM, type World, worldsOn } from "./engine-world.ts";
 
 /**
  * Change windows and scheduled runs, on both drivers with the world's one fake clock (it starts
@@ -27,18 +27,7 @@ const TUESDAY_TEN = windows("Tue 10:00-11:00 UTC");
 const windowsFor = (kind: OperationKind) => (kind === "reboot" ? TUESDAY_TEN : []);
 
 describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
-  let target: StoreTarget;
-  let world: World;
-
-  beforeAll(() => {
-    target = make();
-  });
-  afterAll(async () => {
-    await target.cleanup();
-  });
-  afterEach(async () => {
-    await world?.close();
-  });
+  const { fresh } = worldsOn(make);
 
   async function scheduledReboot(w: World) {
     const handle = await w.engine({ windowsFor });
@@ -53,8 +42,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   }
 
   it("approved outside the window: waits, card data says when, and runs once when it opens", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const { handle, instance, operation } = await scheduledReboot(w);
     expect(operation.status).toBe("approved");
     expect(operation.runAt?.toISOString()).toBe("2026-12-01T10:00:00.000Z");
@@ -81,8 +69,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   });
 
   it("the store itself refuses to start a scheduled plan before its time, whoever asks", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const { operation } = await scheduledReboot(w);
     const early = await w.store.operations.transition(operation.id, "approved", "executing");
     expect(early.ok).toBe(false);
@@ -92,8 +79,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   });
 
   it("a restart in between: the next process's sweep starts it once", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const { handle, instance, operation } = await scheduledReboot(w);
     await handle.engine.stop();
     w.clock.advance(HOUR + 60_000);
@@ -105,8 +91,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   });
 
   it.runIf(name === "postgres")("two replicas sweeping at the opening start it exactly once", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const { handle, instance, operation } = await scheduledReboot(w);
     const other = await w.engine({ windowsFor, store: await w.openStore() });
     w.clock.advance(HOUR);
@@ -124,8 +109,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   });
 
   it("down through the whole window: moved to the next opening, not run outside it", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const { handle, instance, operation } = await scheduledReboot(w);
     w.clock.advance(3 * HOUR);
     await handle.engine.sweep();
@@ -137,8 +121,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   });
 
   it("a later time asked for inside the windows runs then; Run now by an approver starts it at once", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const handle = await w.engine({ windowsFor });
     const instance = w.instance();
     const requested = await handle.engine.request(
@@ -167,8 +150,7 @@ describe.each(targets)("scheduled runs on $name", ({ name, make }) => {
   });
 
   it("Run now while every window is shut is refused; Cancel closes it and nothing ever runs", async () => {
-    world = await createWorld(await target.newUrl());
-    const w = world;
+    const w = await fresh();
     const { handle, instance, operation } = await scheduledReboot(w);
     expect(await handle.engine.runNow(operation.id, approver)).toMatchObject({
       kind: "refused",

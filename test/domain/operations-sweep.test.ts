@@ -1,7 +1,7 @@
 import { setImmediate as yieldToIo } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type StoreTarget, storeTargets } from "../store/harness.ts";
-import { approver, createWorld, TEAM, type World } from "./engine-world.ts";
+import { describe, expect, it } from "vitest";
+import { storeTargets } from "../store/harness.ts";
+import { approver, TEAM, worldsOn } from "./engine-world.ts";
 
 /** The periodic sweep: expiry announced a few at a time, orphaned approvals picked up, retention. */
 
@@ -9,23 +9,7 @@ const targets = await storeTargets("test/domain/operations-sweep.test.ts");
 const DAY = 86_400_000;
 
 describe.each(targets)("operations sweep on $name", ({ make }) => {
-  let target: StoreTarget;
-  let world: World;
-
-  beforeAll(() => {
-    target = make();
-  });
-  afterAll(async () => {
-    await target.cleanup();
-  });
-  afterEach(async () => {
-    await world?.close();
-  });
-
-  async function fresh(): Promise<World> {
-    world = await createWorld(await target.newUrl());
-    return world;
-  }
+  const { fresh } = worldsOn(make);
 
   it("expires what is due and announces it with bounded concurrency, each with its audit row", async () => {
     const w = await fresh();
